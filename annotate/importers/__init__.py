@@ -1,0 +1,1 @@
+"""Readers that turn files into ParsedArticle records (no database access here)."""

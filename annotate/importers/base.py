@@ -1,0 +1,42 @@
+"""The shapes every reader produces and the error every reader raises."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Rejection(Exception):
+    """A file or record that cannot be imported. Names the file, line and field."""
+
+    file: str
+    reason: str
+    line: int | None = None
+    field: str = ""
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}, line {self.line}"
+        what = f" (field '{self.field}')" if self.field else ""
+        return f"{where}{what}: {self.reason}"
+
+
+@dataclass
+class ParsedArticle:
+    """One article as a reader found it, normalised and ready to store."""
+
+    raw_text: str
+    text: str
+    title: str = ""
+    url: str = ""
+    published_on: dt.date | None = None
+    outlet: str = ""
+    outlet_domain: str = ""
+    languages: list[str] = field(default_factory=list)
+    external_id: str = ""
+    file: str = ""
+    line: int | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    # Label Studio exports: the task's annotations and predictions as given.
+    label_studio: dict[str, Any] | None = None

@@ -1,0 +1,235 @@
+"""Articles, their import, and the annotation work on them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+
+
+class Project(models.Model):
+    """A piece of annotation work: its label types, overlap and settings."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    default_overlap = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    # Tasks in full agreement are accepted without an admin when this is on.
+    auto_accept_agreement = models.BooleanField(default=True)
+    # A task held by a reviewer is released to others after this much idle time.
+    lock_timeout_minutes = models.PositiveSmallIntegerField(
+        default=30, validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(default_overlap__gte=1), name="project_overlap_at_least_one"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LabelType(models.Model):
+    """One label of a project's schema (the kinds of span a reviewer can draw)."""
+
+    class Kind(models.TextChoices):
+        ENTITY = "entity", "Entity"
+        CLAIM = "claim", "Claim"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="label_types")
+    name = models.CharField(
+        max_length=32,
+        validators=[
+            RegexValidator(
+                r"^[A-Z][A-Z0-9_]*$",
+                "Use capital letters, digits and underscores, starting with a letter (e.g. PER).",
+            )
+        ],
+    )
+    description = models.CharField(max_length=200, blank=True)
+    hotkey = models.CharField(
+        max_length=1,
+        blank=True,
+        validators=[RegexValidator(r"^[a-z0-9]$", "A hotkey is one lower-case letter or digit.")],
+    )
+    color = models.CharField(
+        max_length=7,
+        default="#888888",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour is #rrggbb.")],
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ENTITY)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["project", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="labeltype_unique_name"),
+            models.UniqueConstraint(
+                fields=["project", "hotkey"],
+                condition=~Q(hotkey=""),
+                name="labeltype_unique_hotkey",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.slug}:{self.name}"
+
+
+class Source(models.Model):
+    """An outlet that publishes articles."""
+
+    class Kind(models.TextChoices):
+        AGENCY = "agency", "News agency"
+        NEWSPAPER = "newspaper", "Newspaper or site"
+        BROADCASTER = "broadcaster", "Broadcaster"
+        MINISTRY = "ministry", "Ministry or government"
+        SOCIAL = "social", "Social media"
+        UNKNOWN = "unknown", "Unknown"
+
+    name = models.CharField(max_length=200, unique=True)
+    domain = models.CharField(max_length=253, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.UNKNOWN)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportBatch(models.Model):
+    """One run of the importer: what came in, what was created, skipped, rejected."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="import_batches")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
+    format = models.CharField(max_length=20, default="auto")
+    origin = models.CharField(max_length=20, default="cli")  # cli, upload, api
+    dry_run = models.BooleanField(default=False)
+    overlap = models.PositiveSmallIntegerField(default=2)
+    source_override = models.CharField(max_length=200, blank=True)
+    # The first few names given; a folder of 100,000 files is not listed in full.
+    paths = models.JSONField(default=list, blank=True)
+    file_count = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    rejected_count = models.PositiveIntegerField(default=0)
+    near_duplicate_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return f"import #{self.pk} ({self.state})"
+
+
+class ImportRejection(models.Model):
+    """One file, line or record that could not be imported, and why."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rejections")
+    file = models.CharField(max_length=1000)
+    line = models.PositiveIntegerField(null=True, blank=True)
+    field = models.CharField(max_length=100, blank=True)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["batch", "id"]
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.reason}"
+
+
+class Article(models.Model):
+    """An imported article. `text` is what every offset in the system points into."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="articles")
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    external_id = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    title = models.CharField(max_length=1000, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    raw_text = models.TextField()
+    text = models.TextField()
+    content_hash = models.CharField(max_length=64)
+    # 64-bit SimHash of word shingles, and its four 16-bit bands: two texts within
+    # Hamming distance 3 share at least one band, so candidates come from an index.
+    simhash = models.BigIntegerField(default=0)
+    simhash_band0 = models.IntegerField(default=0, db_index=True)
+    simhash_band1 = models.IntegerField(default=0, db_index=True)
+    simhash_band2 = models.IntegerField(default=0, db_index=True)
+    simhash_band3 = models.IntegerField(default=0, db_index=True)
+    near_duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="near_duplicates"
+    )
+    import_batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    source_file = models.CharField(max_length=1000, blank=True)
+    source_line = models.PositiveIntegerField(null=True, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "content_hash"], name="article_unique_content"
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "published_on"], name="article_proj_date")]
+
+    def __str__(self) -> str:
+        return self.title or f"article #{self.pk}"
+
+
+class Task(models.Model):
+    """An article to annotate, with the number of reviewers it needs."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETE = "complete", "Complete"
+        ADJUDICATED = "adjudicated", "Adjudicated"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="task")
+    required_overlap = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    state = models.CharField(max_length=20, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(required_overlap__gte=1), name="task_overlap_at_least_one"
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "state"], name="task_proj_state")]
+
+    def __str__(self) -> str:
+        return f"task #{self.pk}"

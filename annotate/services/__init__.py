@@ -1,0 +1,1 @@
+"""Writes. Each function takes model instances and keyword-only arguments."""

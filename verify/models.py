@@ -1,0 +1,3 @@
+"""Canonical entities and facts, cross-source verdicts, adjudication and gold releases."""
+
+from __future__ import annotations
