@@ -33,10 +33,13 @@ class ParsedArticle:
     published_on: dt.date | None = None
     outlet: str = ""
     outlet_domain: str = ""
+    outlet_kind: str = ""  # a Source.Kind value when the outlet is known
     languages: list[str] = field(default_factory=list)
     external_id: str = ""
     file: str = ""
     line: int | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    # SimHash of `text`, computed while parsing (equal to fingerprint.simhash(text)).
+    simhash: int | None = None
     # Label Studio exports: the task's annotations and predictions as given.
     label_studio: dict[str, Any] | None = None
