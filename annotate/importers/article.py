@@ -337,7 +337,7 @@ def build_article(
     meta.update(
         {
             "paragraphs": spans,
-            "removed": found.removed,
+            "removed": sorted(found.removed, key=lambda r: r["line"]),
             "date_source": date_how,
             "outlet": {"name": name, "credited_as": credited, "kind": kind, "source": how}
             if name
