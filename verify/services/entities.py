@@ -1,0 +1,237 @@
+"""Writes on canonical entities: create, add an alias, merge, split, mark as distinct.
+
+Every alias gets its matching key (`verify.matching.name_key`) and its rows in the candidate
+index (`AliasToken`) here, and nowhere else, so the index cannot drift from the aliases.
+
+When mentions and facts link to entities, `entity_merge` and `entity_split` are where those
+links move too (see the note in `entity_merge`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from verify.matching import detect_script, key_tokens_for_index, name_key
+from verify.models import Alias, AliasToken, Entity, EntityChange, EntityDistinction
+
+TOKEN_MAX = AliasToken._meta.get_field("token").max_length or 64
+_SPACES = re.compile(r"\s+")
+
+
+def clean_name(text: str) -> str:
+    """A name as written, with runs of spaces (NBSP included) made one space."""
+    return _SPACES.sub(" ", text).strip()
+
+
+@transaction.atomic
+def entity_create(
+    *,
+    type: str,
+    preferred_name: str,
+    user: AbstractBaseUser | None,
+    language: str = "",
+    wikidata_qid: str = "",
+    aliases: Iterable[tuple[str, str]] = (),
+) -> Entity:
+    """A new entity with its preferred name as the first alias, then `aliases` (text, language)."""
+    entity = Entity(
+        type=type.strip(),
+        preferred_name=clean_name(preferred_name),
+        wikidata_qid=wikidata_qid.strip(),
+        created_by=user,
+    )
+    entity.full_clean()
+    entity.save()
+    entity_add_alias(entity=entity, text=entity.preferred_name, language=language, user=user)
+    for text, alias_language in aliases:
+        entity_add_alias(entity=entity, text=text, language=alias_language, user=user)
+    return entity
+
+
+@transaction.atomic
+def entity_add_alias(
+    *, entity: Entity, text: str, language: str = "", user: AbstractBaseUser | None
+) -> Alias:
+    """The alias `text` of `entity`, created with its key and index rows if it is new."""
+    if not entity.is_active:
+        raise ValidationError(
+            f"“{entity.preferred_name}” was merged into entity #{entity.merged_into_id}; "
+            "add the alias there."
+        )
+    text = clean_name(text)
+    existing = Alias.objects.filter(entity=entity, text=text).first()
+    if existing is not None:
+        return existing
+    alias = Alias(
+        entity=entity,
+        text=text,
+        language=language.strip().lower(),
+        script=detect_script(text),
+        key=name_key(text, lang=language or None)[: Alias._meta.get_field("key").max_length],
+        created_by=user,
+    )
+    alias.full_clean()
+    alias.save()
+    AliasToken.objects.bulk_create(alias_index_rows(alias))
+    return alias
+
+
+def alias_index_rows(alias: Alias) -> list[AliasToken]:
+    """The candidate-index rows of a saved alias (bulk loaders use this too)."""
+    tokens = sorted({token[:TOKEN_MAX] for token in key_tokens_for_index(alias.key)})
+    return [AliasToken(alias_id=alias.pk, entity_id=alias.entity_id, token=t) for t in tokens]
+
+
+@transaction.atomic
+def entity_merge(
+    *, keep: Entity, merge: Entity, user: AbstractBaseUser | None, rationale: str
+) -> EntityChange:
+    """Merge `merge` into `keep`: its aliases move to `keep` and it points there from now on."""
+    keep, merge = _lock(keep), _lock(merge)
+    _check_merge(keep=keep, merge=merge, rationale=rationale)
+    before = {"entity": _snapshot(keep), "other": _snapshot(merge)}
+
+    duplicate_texts = set(keep.aliases.values_list("text", flat=True))
+    Alias.objects.filter(entity=merge, text__in=duplicate_texts).delete()
+    Alias.objects.filter(entity=merge).update(entity=keep)
+    AliasToken.objects.filter(entity=merge).update(entity=keep)
+    # Entities merged into `merge` earlier now point straight at `keep`: one hop, always.
+    Entity.objects.filter(merged_into=merge).update(merged_into=keep)
+    # When Mention.entity and Fact links exist, re-point them from `merge` to `keep` here.
+
+    qid = merge.wikidata_qid
+    merge.merged_into = keep
+    merge.save(update_fields=["merged_into", "updated_at"])
+    if qid and not keep.wikidata_qid:
+        # After `merge` is inactive: the QID is unique among active entities only.
+        keep.wikidata_qid = qid
+        keep.save(update_fields=["wikidata_qid", "updated_at"])
+
+    return EntityChange.objects.create(
+        kind=EntityChange.Kind.MERGE,
+        entity=keep,
+        other=merge,
+        user=user,
+        rationale=rationale.strip(),
+        before=before,
+        after={"entity": _snapshot(keep), "other": _snapshot(merge)},
+    )
+
+
+@transaction.atomic
+def entity_split(
+    *,
+    entity: Entity,
+    aliases: Sequence[Alias],
+    user: AbstractBaseUser | None,
+    rationale: str,
+    preferred_name: str = "",
+) -> EntityChange:
+    """Move `aliases` out of `entity` into a new entity of the same type (`change.other`)."""
+    entity = _lock(entity)
+    alias_ids = {alias.pk for alias in aliases}
+    _check_split(entity=entity, alias_ids=alias_ids, rationale=rationale)
+    before = {"entity": _snapshot(entity)}
+
+    moving = list(Alias.objects.filter(pk__in=alias_ids).order_by("id"))
+    new = Entity(
+        type=entity.type,
+        preferred_name=clean_name(preferred_name) or moving[0].text,
+        created_by=user,
+    )
+    new.full_clean()
+    new.save()
+    Alias.objects.filter(pk__in=alias_ids).update(entity=new)
+    AliasToken.objects.filter(alias_id__in=alias_ids).update(entity=new)
+    # When Mention.entity exists, mentions whose text is a moved alias move with it here.
+
+    remaining = list(entity.aliases.order_by("id").values_list("text", flat=True))
+    if entity.preferred_name not in remaining:
+        entity.preferred_name = remaining[0]
+        entity.save(update_fields=["preferred_name", "updated_at"])
+
+    return EntityChange.objects.create(
+        kind=EntityChange.Kind.SPLIT,
+        entity=entity,
+        other=new,
+        user=user,
+        rationale=rationale.strip(),
+        before=before,
+        after={"entity": _snapshot(entity), "other": _snapshot(new)},
+    )
+
+
+@transaction.atomic
+def entity_distinguish(
+    *, first: Entity, second: Entity, user: AbstractBaseUser | None, rationale: str = ""
+) -> EntityDistinction:
+    """Record that two entities are different, so merge suggestions leave the pair out."""
+    if first.pk == second.pk:
+        raise ValidationError("An entity cannot be distinct from itself.")
+    low, high = sorted((first, second), key=lambda e: e.pk)
+    distinction, _ = EntityDistinction.objects.get_or_create(
+        first=low, second=high, defaults={"user": user, "rationale": rationale.strip()}
+    )
+    return distinction
+
+
+def _lock(entity: Entity) -> Entity:
+    """The entity re-read under a row lock (PostgreSQL; SQLite's IMMEDIATE transactions queue)."""
+    return Entity.objects.select_for_update().get(pk=entity.pk)
+
+
+def _check_merge(*, keep: Entity, merge: Entity, rationale: str) -> None:
+    if keep.pk == merge.pk:
+        raise ValidationError("Choose two different entities to merge.")
+    for entity in (keep, merge):
+        if not entity.is_active:
+            raise ValidationError(
+                f"“{entity.preferred_name}” was already merged into entity #{entity.merged_into_id}."
+            )
+    if keep.type != merge.type:
+        raise ValidationError(
+            f"Cannot merge a {merge.type} into a {keep.type}: entities of one type only."
+        )
+    if keep.wikidata_qid and merge.wikidata_qid and keep.wikidata_qid != merge.wikidata_qid:
+        raise ValidationError(
+            f"The two entities have different Wikidata ids ({keep.wikidata_qid}, "
+            f"{merge.wikidata_qid}); they are not the same."
+        )
+    if not rationale.strip():
+        raise ValidationError("Say why these are the same (the rationale is kept in the history).")
+
+
+def _check_split(*, entity: Entity, alias_ids: set[int], rationale: str) -> None:
+    if not entity.is_active:
+        raise ValidationError(
+            f"“{entity.preferred_name}” was merged; split the entity it went into."
+        )
+    if not alias_ids:
+        raise ValidationError("Choose the aliases that belong to another entity.")
+    own = set(entity.aliases.values_list("id", flat=True))
+    if not alias_ids <= own:
+        raise ValidationError("Some chosen aliases do not belong to this entity.")
+    if alias_ids == own:
+        raise ValidationError("Leave at least one alias with the entity; rename it instead.")
+    if not rationale.strip():
+        raise ValidationError("Say why these aliases are another entity (kept in the history).")
+
+
+def _snapshot(entity: Entity) -> dict[str, Any]:
+    return {
+        "id": entity.pk,
+        "type": entity.type,
+        "preferred_name": entity.preferred_name,
+        "wikidata_qid": entity.wikidata_qid,
+        "merged_into": entity.merged_into_id,
+        "aliases": [
+            {"id": a.pk, "text": a.text, "language": a.language, "script": a.script}
+            for a in entity.aliases.order_by("id")
+        ],
+    }
