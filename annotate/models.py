@@ -195,8 +195,10 @@ class Article(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
+            # content_hash first: the import looks hashes up without a project term, so
+            # SQLite (without statistics) cannot prefer the project index and read every row.
             models.UniqueConstraint(
-                fields=["project", "content_hash"], name="article_unique_content"
+                fields=["content_hash", "project"], name="article_unique_content"
             ),
         ]
         indexes = [models.Index(fields=["project", "published_on"], name="article_proj_date")]
@@ -233,3 +235,178 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"task #{self.pk}"
+
+
+class Annotation(models.Model):
+    """One reviewer's work on one task: their mentions and claims, blind to others.
+
+    `version` is the optimistic lock: every save names the version it was based on and
+    bumps it; a save based on an older version is refused, so two tabs never overwrite
+    each other silently.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        SKIPPED = "skipped", "Skipped"
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="annotations")
+    # PROTECT: deleting a reviewer must not silently delete evidence behind gold data.
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    version = models.PositiveIntegerField(default=0)
+    skip_reason = models.CharField(max_length=500, blank=True)
+    time_spent_seconds = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["task", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "reviewer"], name="annotation_unique_reviewer"),
+            models.CheckConstraint(
+                condition=~Q(state="skipped") | ~Q(skip_reason=""),
+                name="annotation_skip_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["reviewer", "state"], name="annotation_reviewer_state"),
+            models.Index(fields=["task", "state"], name="annotation_task_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"annotation #{self.pk} ({self.state})"
+
+
+class Mention(models.Model):
+    """A labelled span (PER, ORG, ...) in an annotation. Offsets are code points."""
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="mentions")
+    # The Label Studio result id; stable across saves, so rows keep their primary key
+    # (and later links to entities) while a reviewer edits other spans.
+    region_id = models.CharField(max_length=64)
+    label = models.ForeignKey(LabelType, on_delete=models.PROTECT, related_name="mentions")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+    # e.g. an ISO date for a DATE mention.
+    normalized_value = models.CharField(max_length=200, blank=True)
+    # The canonical entity this mention names. PROTECT: entities are never deleted
+    # (a merged one keeps `merged_into`), so a link never dangles.
+    entity = models.ForeignKey(
+        "verify.Entity",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="mentions",
+    )
+
+    class Meta:
+        ordering = ["annotation", "start", "-end", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__gte=0), name="mention_start_not_negative"),
+            models.CheckConstraint(
+                condition=Q(start__lt=models.F("end")), name="mention_start_before_end"
+            ),
+            models.UniqueConstraint(
+                fields=["annotation", "region_id"], name="mention_unique_region"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label_id}[{self.start}:{self.end}]"
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    REFUTES = "refutes", "Refutes"
+
+
+class Claim(models.Model):
+    """A claim span with its structured parts, each a mention of the same annotation."""
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="claims")
+    region_id = models.CharField(max_length=64)
+    label = models.ForeignKey(LabelType, on_delete=models.PROTECT, related_name="claims")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+    subject = models.ForeignKey(
+        Mention, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    object = models.ForeignKey(
+        Mention, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    time = models.ForeignKey(
+        Mention, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    place = models.ForeignKey(
+        Mention, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who says it: a mention (a person, a ministry) or the article's outlet itself.
+    attributed_to_mention = models.ForeignKey(
+        Mention, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    attributed_to_outlet = models.BooleanField(default=False)
+    # The claim as one normalised line, e.g. "Belousov met Abu Qasra in Moscow".
+    statement = models.CharField(max_length=500, blank=True)
+    # The canonical fact this claim is evidence for, and how: it supports or refutes it.
+    fact = models.ForeignKey(
+        "verify.Fact",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claims",
+    )
+    stance = models.CharField(max_length=10, choices=Stance.choices, blank=True)
+
+    class Meta:
+        ordering = ["annotation", "start", "-end", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__gte=0), name="claim_start_not_negative"),
+            models.CheckConstraint(
+                condition=Q(start__lt=models.F("end")), name="claim_start_before_end"
+            ),
+            models.UniqueConstraint(fields=["annotation", "region_id"], name="claim_unique_region"),
+            models.CheckConstraint(
+                condition=Q(attributed_to_mention__isnull=True) | Q(attributed_to_outlet=False),
+                name="claim_one_attribution",
+            ),
+            # A link to a fact always says how the claim bears on it, and only then.
+            models.CheckConstraint(
+                condition=(Q(fact__isnull=True) & Q(stance=""))
+                | (Q(fact__isnull=False) & Q(stance__in=["supports", "refutes"])),
+                name="claim_fact_has_stance",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"claim[{self.start}:{self.end}]"
+
+
+class TaskLock(models.Model):
+    """A reviewer holding a task. Counts towards its overlap until it expires.
+
+    Expiry is stored (not computed from the project's timeout at read time) so the queue
+    can filter active locks with an index; each save by the holder pushes it forward.
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="locks")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="task_locks"
+    )
+    acquired_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["task", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "reviewer"], name="tasklock_unique_reviewer"),
+        ]
+        indexes = [models.Index(fields=["task", "expires_at"], name="tasklock_task_expiry")]
+
+    def __str__(self) -> str:
+        return f"lock task #{self.task_id} by {self.reviewer_id}"

@@ -2,9 +2,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from annotate import views
+from annotate import views, views_admin, views_workspace
 
 app_name = "annotate"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tasks/next/", views_workspace.task_next, name="task-next"),
+    path("tasks/<int:task_id>/annotate/", views_workspace.workspace, name="workspace"),
+    path("annotations/<int:annotation_id>/", views_workspace.annotation_open, name="annotation"),
+    path("articles/", views_admin.article_list, name="article-list"),
+    path("articles/<int:article_id>/", views_admin.article_detail, name="article-detail"),
+    path("imports/", views_admin.import_list, name="import-list"),
+    path("imports/new/", views_admin.import_new, name="import-new"),
+    path("imports/<int:batch_id>/", views_admin.import_detail, name="import-detail"),
 ]

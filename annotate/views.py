@@ -5,6 +5,11 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from annotate.selectors.tasks import task_queue_for_reviewer
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "annotate/home.html")
+    """The reviewer's queue: progress, the next task, drafts to finish, recent work."""
+    return render(
+        request, "annotate/queue.html", {"queue": task_queue_for_reviewer(reviewer=request.user)}
+    )

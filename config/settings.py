@@ -126,8 +126,9 @@ LOGOUT_REDIRECT_URL = "login"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: a bad token then answers 401 with a WWW-Authenticate header.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -141,6 +142,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Import articles, annotate them, verify facts across sources, export gold data.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have a nested `State`; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ImportBatchStateEnum": "annotate.models.ImportBatch.State",
+        "TaskStateEnum": "annotate.models.Task.State",
+        "AnnotationStateEnum": "annotate.models.Annotation.State",
+    },
 }
 
 # Import limits. A file over the limit is rejected before it is read.

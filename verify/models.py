@@ -186,3 +186,31 @@ class EntityDistinction(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.first_id} is not #{self.second_id}"
+
+
+class Fact(models.Model):
+    """A canonical, language-neutral statement that claims in articles support or refute.
+
+    The verdict is computed from the evidence (claims linked with a stance) and stored
+    with its explanation, so boards and releases read it without recomputing.
+    """
+
+    class Verdict(models.TextChoices):
+        CORROBORATED = "corroborated", "Corroborated"
+        DISPUTED = "disputed", "Disputed"
+        SINGLE_SOURCE = "single_source", "Single source"
+        UNVERIFIED = "unverified", "Unverified"
+
+    statement = models.CharField(max_length=500)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    verdict = models.CharField(max_length=20, choices=Verdict.choices, default=Verdict.UNVERIFIED)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.statement

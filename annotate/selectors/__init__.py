@@ -1,0 +1,1 @@
+"""Reads: querysets and shapes for views, APIs and commands. Split by noun."""

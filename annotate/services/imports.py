@@ -1,0 +1,484 @@
+"""Import files as articles and tasks: streamed, batched, all-or-nothing per file.
+
+The readers in `annotate.importers` turn bytes into `ParsedArticle` records without
+touching the database; this module decides what is new, what is a near-duplicate and
+what gets stored. Writes go in batches of `CROSSCHECK_IMPORT_BATCH_SIZE` articles, one
+transaction per batch of whole files, so memory stays flat as the input grows and a
+crash leaves only whole files behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, reset_queries, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from annotate.importers.base import ParsedArticle, Rejection
+from annotate.importers.fingerprint import content_hash, hamming, simhash, simhash_bands
+from annotate.importers.read import FORMATS, read_file
+from annotate.models import Article, ImportBatch, ImportRejection, Project, Source, Task
+
+logger = logging.getLogger(__name__)
+
+MAX_OVERLAP = 20
+# Two texts whose SimHashes differ in at most this many bits tell the same story.
+NEAR_DUPLICATE_BITS = 3
+PATHS_KEPT = 20
+# Bound on the parameters of one lookup query (SQLite allows 32766, PostgreSQL 65535).
+LOOKUP_CHUNK = 900
+
+
+@dataclass
+class ImportInput:
+    """One file to import: its name as shown to people, its size, and how to read it."""
+
+    name: str
+    size: int
+    open: Callable[[], BinaryIO]
+
+
+def import_inputs_from_paths(paths: Sequence[str | Path]) -> Iterator[ImportInput | Rejection]:
+    """Files and folders (recursively, sorted, hidden entries skipped) as import inputs.
+
+    A path that does not exist yields a Rejection naming it, so it is reported like any
+    other bad input instead of stopping the run.
+    """
+    for path in _walk(paths):
+        if isinstance(path, Rejection):
+            yield path
+            continue
+        try:
+            size = os.stat(path).st_size
+        except OSError as exc:
+            yield Rejection(file=path, reason=f"cannot be read: {exc.strerror or exc}")
+            continue
+        yield ImportInput(name=path, size=size, open=_opener(path))
+
+
+def import_count_paths(paths: Sequence[str | Path]) -> int:
+    """How many inputs `import_inputs_from_paths` will yield (for a progress bar's total)."""
+    return sum(1 for _ in _walk(paths))
+
+
+def _walk(paths: Sequence[str | Path]) -> Iterator[str | Rejection]:
+    for given in paths:
+        name = os.fspath(given)
+        if os.path.isdir(name):
+            yield from _walk_folder(name)
+        elif os.path.exists(name):
+            yield name
+        else:
+            yield Rejection(file=name, reason="no such file or folder")
+
+
+def _walk_folder(folder: str) -> Iterator[str]:
+    # os.walk streams one folder at a time; only the names of one folder are held.
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for file in sorted(f for f in files if not f.startswith(".")):
+            yield os.path.join(root, file)
+
+
+def _opener(path: str) -> Callable[[], BinaryIO]:
+    def open_file() -> BinaryIO:
+        return open(path, "rb")  # noqa: SIM115 - the caller closes it
+
+    return open_file
+
+
+def import_run(
+    *,
+    project: Project,
+    inputs: Iterable[ImportInput | Rejection],
+    user: AbstractBaseUser | None = None,
+    fmt: str = "auto",
+    overlap: int | None = None,
+    source_name: str = "",
+    dry_run: bool = False,
+    origin: str = "cli",
+    progress: Callable[[int], None] | None = None,
+) -> ImportBatch:
+    """Import `inputs` into `project` and return the finished `ImportBatch`.
+
+    Same normalised text already in the project: skipped. A SimHash within
+    NEAR_DUPLICATE_BITS of an existing article: stored, with `near_duplicate_of` set.
+    A bad file is recorded as an `ImportRejection` and nothing of it is stored.
+    A dry run parses and counts but stores no article, task or source; its batch record
+    and rejections are kept (with `dry_run=True`) so the report can be looked at later.
+    (It remembers the hashes it has seen to count repeats, and looks for near-duplicates
+    among stored articles and within each batch only.)
+    If anything fails mid-run the batch is marked failed with the error and the error
+    is raised again; the batches committed before it are whole.
+    """
+    required_overlap = project.default_overlap if overlap is None else overlap
+    _validate(fmt=fmt, overlap=required_overlap)
+    batch = ImportBatch.objects.create(
+        project=project,
+        created_by=user if user is not None and user.is_authenticated else None,
+        format=fmt,
+        origin=origin,
+        dry_run=dry_run,
+        overlap=required_overlap,
+        source_override=source_name.strip(),
+    )
+    run = _Run(batch=batch, fmt=fmt, progress=progress)
+    try:
+        for item in inputs:
+            run.add(item)
+        run.flush()
+    except BaseException as exc:
+        _fail(batch, exc)
+        raise
+    batch.state = ImportBatch.State.DONE
+    batch.finished_at = timezone.now()
+    batch.save(update_fields=["state", "finished_at"])
+    return batch
+
+
+def _validate(*, fmt: str, overlap: int) -> None:
+    if fmt not in FORMATS:
+        raise ValidationError(f"Unknown format '{fmt}'. Use one of: {', '.join(FORMATS)}.")
+    if not 1 <= overlap <= MAX_OVERLAP:
+        raise ValidationError(f"Overlap must be between 1 and {MAX_OVERLAP}, not {overlap}.")
+
+
+def _fail(batch: ImportBatch, exc: BaseException) -> None:
+    batch.state = ImportBatch.State.FAILED
+    batch.finished_at = timezone.now()
+    batch.error = f"{type(exc).__name__}: {exc}"[:10_000]
+    try:
+        # Only these fields: the counters in the row are the committed ones.
+        batch.save(update_fields=["state", "finished_at", "error"])
+    except Exception:  # the database itself may be what failed
+        logger.exception("could not mark import batch %s as failed", batch.pk)
+
+
+@dataclass
+class _File:
+    name: str
+    articles: list[ParsedArticle]
+
+
+@dataclass
+class _Counts:
+    created: int = 0
+    skipped: int = 0
+    near: int = 0
+
+
+@dataclass
+class _New:
+    """An article that is not in the project yet, before it is stored."""
+
+    parsed: ParsedArticle
+    hash: str
+    simhash: int
+    bands: tuple[int, int, int, int]
+    near_id: int | None = None  # an article already stored
+    near_index: int | None = None  # an earlier article of the same batch
+
+
+@dataclass
+class _Run:
+    """The state of one import run: the current batch of files and the counters."""
+
+    batch: ImportBatch
+    fmt: str
+    progress: Callable[[int], None] | None
+    files: list[_File] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    pending_articles: int = 0
+    # A dry run stores nothing, so hashes seen in earlier batches are remembered here.
+    dry_run_hashes: set[str] = field(default_factory=set)
+
+    def add(self, item: ImportInput | Rejection) -> None:
+        self.batch.file_count += 1
+        name = item.file if isinstance(item, Rejection) else item.name
+        if len(self.batch.paths) < PATHS_KEPT:
+            self.batch.paths.append(name)
+        try:
+            if isinstance(item, Rejection):
+                raise item
+            articles = _read(item, fmt=self.fmt)
+        except Rejection as rejection:
+            self.rejections.append(rejection)
+        else:
+            self.files.append(_File(name=item.name, articles=articles))
+            self.pending_articles += len(articles)
+        if self.progress is not None:
+            self.progress(1)
+        if self.pending_articles >= settings.CROSSCHECK_IMPORT_BATCH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        files, rejections = self.files, self.rejections
+        self.files, self.rejections, self.pending_articles = [], [], 0
+        try:
+            with transaction.atomic():
+                self._commit(files, rejections)
+        except IntegrityError:
+            # Another import stored some of these texts after our lookup. Redo the batch
+            # one file at a time: the good files land, the raced texts count as skipped.
+            logger.info("import batch %s: conflict, retrying file by file", self.batch.pk)
+            for index, file in enumerate(files):
+                self._commit_alone(file, rejections if index == 0 else [])
+        if settings.DEBUG:
+            # DEBUG logs every query with its parameters, whole article texts included;
+            # a long import must not keep thousands of them.
+            reset_queries()
+
+    def _commit_alone(self, file: _File, rejections: list[Rejection], attempts: int = 3) -> None:
+        for attempt in range(attempts):
+            try:
+                with transaction.atomic():
+                    self._commit([file], rejections)
+                return
+            except IntegrityError:
+                if attempt == attempts - 1:
+                    raise
+
+    def _commit(self, files: list[_File], rejections: list[Rejection]) -> None:
+        counts = self._store([a for f in files for a in f.articles])
+        ImportRejection.objects.bulk_create(
+            ImportRejection(
+                batch=self.batch,
+                file=r.file[:1000],
+                line=r.line,
+                field=r.field[:100],
+                reason=r.reason,
+            )
+            for r in rejections
+        )
+        batch = self.batch
+        batch.created_count += counts.created
+        batch.skipped_count += counts.skipped
+        batch.near_duplicate_count += counts.near
+        batch.rejected_count += len(rejections)
+        try:
+            # Counters move in the same transaction as the rows they count.
+            batch.save(update_fields=[*_COUNTER_FIELDS, "paths"])
+        except BaseException:
+            batch.created_count -= counts.created
+            batch.skipped_count -= counts.skipped
+            batch.near_duplicate_count -= counts.near
+            batch.rejected_count -= len(rejections)
+            raise
+
+    def _store(self, parsed: list[ParsedArticle]) -> _Counts:
+        project = self.batch.project
+        digests = [content_hash(a.text) for a in parsed]
+        known = _existing_hashes(project, set(digests)) | self.dry_run_hashes
+        new: list[_New] = []
+        for article, digest in zip(parsed, digests, strict=True):
+            if digest in known:
+                continue
+            known.add(digest)
+            # Readers compute the SimHash while they have the words at hand.
+            value = article.simhash if article.simhash is not None else simhash(article.text)
+            new.append(_New(article, digest, value, simhash_bands(value)))
+        counts = _Counts(skipped=len(parsed) - len(new))
+        _mark_near_duplicates(project, new)
+        counts.near = sum(1 for n in new if n.near_id is not None or n.near_index is not None)
+        counts.created = len(new)
+        if self.batch.dry_run:
+            self.dry_run_hashes.update(n.hash for n in new)
+        elif new:
+            self._insert(new)
+        return counts
+
+    def _insert(self, new: list[_New]) -> None:
+        batch = self.batch
+        sources = _sources_for(new, override=batch.source_override)
+        articles = Article.objects.bulk_create(
+            [_article(n, batch=batch, source=sources.get(_outlet(n, batch))) for n in new]
+        )
+        later = []
+        for n, article in zip(new, articles, strict=True):
+            if n.near_index is not None:
+                article.near_duplicate_of_id = articles[n.near_index].pk
+                later.append(article)
+        if later:
+            Article.objects.bulk_update(later, ["near_duplicate_of"])
+        Task.objects.bulk_create(
+            Task(project=batch.project, article=a, required_overlap=batch.overlap) for a in articles
+        )
+
+
+_COUNTER_FIELDS = [
+    "file_count",
+    "created_count",
+    "skipped_count",
+    "rejected_count",
+    "near_duplicate_count",
+]
+
+
+def _read(item: ImportInput, *, fmt: str) -> list[ParsedArticle]:
+    limit = settings.CROSSCHECK_IMPORT_MAX_BYTES
+    if item.size > limit:
+        raise Rejection(file=item.name, reason=_too_big(item.size, limit))
+    try:
+        with item.open() as handle:
+            # One byte past the limit tells a file that grew (or lied about its size).
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise Rejection(file=item.name, reason=f"cannot be read: {exc.strerror or exc}") from exc
+    if len(data) > limit:
+        raise Rejection(file=item.name, reason=_too_big(len(data), limit))
+    articles = read_file(item.name, data, fmt=fmt)
+    for article in articles:
+        _check_storable(article, name=item.name)
+    return articles
+
+
+def _too_big(size: int, limit: int) -> str:
+    return f"file is {size:,} bytes, over the import limit of {limit:,} bytes"
+
+
+# (field, maximum length) of the article fields a reader fills from the input.
+_LIMITS = (("url", 2000), ("external_id", 200))
+
+
+def _check_storable(article: ParsedArticle, *, name: str) -> None:
+    """Reject what the database would refuse, so one file cannot break a whole batch."""
+    for attr, limit in _LIMITS:
+        if len(getattr(article, attr)) > limit:
+            raise Rejection(
+                file=article.file or name,
+                line=article.line,
+                field=attr,
+                reason=f"{attr} is longer than {limit} characters",
+            )
+    for attr in ("text", "raw_text", "title", "url", "external_id", "outlet"):
+        if "\x00" in getattr(article, attr):
+            raise Rejection(
+                file=article.file or name,
+                line=article.line,
+                field=attr,
+                reason="contains a NUL character (binary data?)",
+            )
+
+
+def _existing_hashes(project: Project, hashes: set[str]) -> set[str]:
+    # No project term in the SQL: without statistics SQLite would pick the project index
+    # and read every article of the project. The unique index leads with content_hash.
+    found: set[str] = set()
+    ordered = sorted(hashes)
+    for start in range(0, len(ordered), LOOKUP_CHUNK):
+        rows = (
+            Article.objects.filter(content_hash__in=ordered[start : start + LOOKUP_CHUNK])
+            .order_by()
+            .values_list("project_id", "content_hash")
+        )
+        found.update(digest for project_id, digest in rows if project_id == project.pk)
+    return found
+
+
+def _mark_near_duplicates(project: Project, new: list[_New]) -> None:
+    """Set near_id (stored article) or near_index (earlier in `new`) where one exists.
+
+    Two SimHashes within 3 bits of each other agree on at least one of four 16-bit
+    bands, so the indexed band columns give every candidate without a scan.
+    """
+    stored = _band_candidates(project, new)
+    seen: list[dict[int, list[int]]] = [{}, {}, {}, {}]
+    for index, item in enumerate(new):
+        ids = {pk for i, b in enumerate(item.bands) for pk in stored[i].get(b, ())}
+        matches = [pk for pk in ids if hamming(item.simhash, stored[4][pk]) <= NEAR_DUPLICATE_BITS]
+        if matches:
+            item.near_id = min(matches)
+        else:
+            earlier = {j for i, b in enumerate(item.bands) for j in seen[i].get(b, ())}
+            close = [
+                j for j in earlier if hamming(item.simhash, new[j].simhash) <= NEAR_DUPLICATE_BITS
+            ]
+            item.near_index = min(close) if close else None
+        for i, b in enumerate(item.bands):
+            seen[i].setdefault(b, []).append(index)
+
+
+def _band_candidates(project: Project, new: list[_New]) -> list[dict[int, Any]]:
+    """Per band: band value -> ids of stored articles; index 4: id -> simhash."""
+    maps: list[dict[int, Any]] = [{}, {}, {}, {}, {}]
+    for start in range(0, len(new), LOOKUP_CHUNK):
+        chunk = new[start : start + LOOKUP_CHUNK]
+        condition = Q()
+        for i in range(4):
+            condition |= Q(**{f"simhash_band{i}__in": {n.bands[i] for n in chunk}})
+        # As above, no project term: the four band indexes answer this (one OR of seeks).
+        rows = (
+            Article.objects.filter(condition).order_by().values_list("pk", "project_id", "simhash")
+        )
+        for pk, project_id, value in rows:
+            if project_id != project.pk:
+                continue
+            maps[4][pk] = value
+            for i, band in enumerate(simhash_bands(value)):
+                maps[i].setdefault(band, set()).add(pk)
+    return maps
+
+
+def _outlet(item: _New, batch: ImportBatch) -> str:
+    return (batch.source_override or item.parsed.outlet).strip()[:200]
+
+
+def _sources_for(new: list[_New], *, override: str) -> dict[str, Source]:
+    """The Source of every outlet named in `new`, created where missing (two queries)."""
+    wanted: dict[str, Source] = {}
+    for item in new:
+        name = (override or item.parsed.outlet).strip()[:200]
+        if name and (name not in wanted or not wanted[name].domain):
+            parsed = item.parsed
+            wanted[name] = Source(
+                name=name,
+                domain="" if override else parsed.outlet_domain[:253],
+                kind=(not override and parsed.outlet_kind) or Source.Kind.UNKNOWN,
+            )
+    if not wanted:
+        return {}
+    found = {s.name: s for s in Source.objects.filter(name__in=wanted)}
+    missing = [source for name, source in wanted.items() if name not in found]
+    if missing:
+        # ignore_conflicts: a concurrent import may create the same outlet meanwhile.
+        Source.objects.bulk_create(missing, ignore_conflicts=True)
+        found.update((s.name, s) for s in Source.objects.filter(name__in=[s.name for s in missing]))
+    return found
+
+
+def _article(item: _New, *, batch: ImportBatch, source: Source | None) -> Article:
+    parsed = item.parsed
+    metadata = dict(parsed.metadata)
+    if parsed.label_studio:
+        metadata["label_studio"] = parsed.label_studio
+    return Article(
+        project=batch.project,
+        source=source,
+        external_id=parsed.external_id,
+        url=parsed.url,
+        title=parsed.title[:1000],
+        published_on=parsed.published_on,
+        languages=list(parsed.languages),
+        raw_text=parsed.raw_text,
+        text=parsed.text,
+        content_hash=item.hash,
+        simhash=item.simhash,
+        simhash_band0=item.bands[0],
+        simhash_band1=item.bands[1],
+        simhash_band2=item.bands[2],
+        simhash_band3=item.bands[3],
+        near_duplicate_of_id=item.near_id,
+        import_batch=batch,
+        source_file=(parsed.file or "")[:1000],
+        source_line=parsed.line,
+        metadata=metadata,
+    )
