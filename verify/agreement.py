@@ -35,7 +35,6 @@ from dataclasses import dataclass
 MENTION = "mention"
 CLAIM = "claim"
 KINDS = (MENTION, CLAIM)
-MODES = ("exact", "overlap")
 ATTRIBUTES = ("label", "entity", "fact", "stance")
 # The value of a reviewer who has the span but left its entity, fact or stance empty.
 UNSET = "∅"
@@ -124,7 +123,10 @@ def _confusion_figures(confusion: Confusion) -> tuple[int, int, float | None]:
         cols[b] = cols.get(b, 0) + count
         if a == b:
             agreed += count
-    chance = sum(count * cols.get(value, 0) for value, count in rows.items())
+    chance = 0
+    for value, count in rows.items():
+        if value in cols:
+            chance += count * cols[value]
     # (p_o - p_e) / (1 - p_e) multiplied through by n * n: integers until the division.
     denominator = n * n - chance
     return n, agreed, None if denominator == 0 else (n * agreed - chance) / denominator
@@ -178,15 +180,6 @@ def _ratio(numerator: int, denominator: int) -> float | None:
     return numerator / denominator if denominator else None
 
 
-def _prf(matched: int, reference: int, other: int) -> dict[str, int | float | None]:
-    return {
-        "matched": matched,
-        "precision": matched / other if other else None,
-        "recall": matched / reference if reference else None,
-        "f1": 2 * matched / (reference + other) if reference + other else None,
-    }
-
-
 @dataclass(frozen=True, slots=True)
 class SpanScore:
     """Precision, recall and F1 of `other` against `reference`."""
@@ -228,11 +221,15 @@ class SpanCounts:
             self.exact + more.exact, self.overlap + more.overlap,
         )  # fmt: skip
 
-    def as_dict(self) -> dict[str, object]:
-        r, o = self.reference, self.other
+    def as_dict(self) -> dict[str, int | float | None]:
+        """Counts, and precision, recall and F1 for each mode (`f1_exact`, `f1_overlap`...)."""
+        r, o, e, v = self.reference, self.other, self.exact, self.overlap
         return {
-            "reference": r, "other": o,
-            "exact": _prf(self.exact, r, o), "overlap": _prf(self.overlap, r, o),
+            "reference": r, "other": o, "exact": e, "overlap": v,
+            "precision_exact": e / o if o else None, "recall_exact": e / r if r else None,
+            "f1_exact": 2 * e / (r + o) if r + o else None,
+            "precision_overlap": v / o if o else None, "recall_overlap": v / r if r else None,
+            "f1_overlap": 2 * v / (r + o) if r + o else None,
         }  # fmt: skip
 
 
@@ -258,7 +255,7 @@ class ValueScore:
     def kappa(self) -> float | None:
         return cohen_kappa(self.confusion)
 
-    def specific_agreement(self) -> dict[str, float | None]:
+    def specific_agreement(self) -> dict[str, float]:
         """Per value: 2 * both gave it / (times a gave it + times b gave it)."""
         both: dict[str, int] = {}
         used: dict[str, int] = {}
@@ -353,7 +350,11 @@ class Agreement:
         }
         values = {}
         for attribute in ATTRIBUTES:
-            n, agreed, _ = _confusion_figures(self.values(attribute).confusion)
+            n = agreed = 0
+            for pair in self.pairs:
+                for (a, b), count in pair.confusions.get(attribute, {}).items():
+                    n += count
+                    agreed += count if a == b else 0
             values[attribute] = {
                 "n": n, "agreed": agreed, "share": _ratio(agreed, n),
                 "alpha": self.alpha_of(attribute),
@@ -434,7 +435,7 @@ def combine(agreements: Iterable[Agreement]) -> Agreement:
     reviewers: set[str] = set()
     units = 0
     counts: dict[tuple[str, str], dict[str, list[int]]] = {}  # pair -> label ("" all) -> counts
-    confusions: dict[tuple[str, str], dict[str, Counter[tuple[str, str]]]] = {}
+    confusions: dict[tuple[str, str], dict[str, dict[tuple[str, str], int]]] = {}
     alpha: dict[str, dict[tuple[str, str], float]] = {attribute: {} for attribute in ATTRIBUTES}
     for agreement in agreements:
         reviewers.update(agreement.reviewers)
@@ -448,9 +449,11 @@ def combine(agreements: Iterable[Agreement]) -> Agreement:
                 total[1] += span_counts.other
                 total[2] += span_counts.exact
                 total[3] += span_counts.overlap
-            values = confusions.setdefault(key, {attribute: Counter() for attribute in ATTRIBUTES})
+            values = confusions.setdefault(key, {attribute: {} for attribute in ATTRIBUTES})
             for attribute, confusion in pair.confusions.items():
-                values[attribute].update(confusion)
+                pooled = values[attribute]
+                for cell, count in confusion.items():
+                    pooled[cell] = pooled.get(cell, 0) + count
         for attribute, matrix in agreement.alpha.items():
             cells = alpha[attribute]
             for cell, o in matrix.items():
@@ -501,8 +504,19 @@ def _cluster(spans: list[SpanItem], candidates: list[Candidate]) -> list[Unit]:
             members[ci] = {spans[i].reviewer: i, spans[j].reviewer: j}
             owner[j] = ci
             continue
-        mi = mi or {spans[i].reviewer: i}
-        mj = mj or {spans[j].reviewer: j}
+        if mi is None or mj is None:  # one lone span joins a cluster
+            if mi is None:
+                lone, cluster, key = i, mj, cj
+            else:
+                lone, cluster, key = j, mi, ci
+            assert cluster is not None
+            s = spans[lone]
+            if s.reviewer not in cluster and all(
+                spans[x].start < s.end and s.start < spans[x].end for x in cluster.values()
+            ):
+                cluster[s.reviewer] = lone
+                owner[lone] = key
+            continue
         if not (
             mi.keys().isdisjoint(mj)
             and all(
@@ -512,13 +526,10 @@ def _cluster(spans: list[SpanItem], candidates: list[Candidate]) -> list[Unit]:
             )
         ):
             continue
-        if len(mi) < len(mj):
-            ci, cj, mi, mj = cj, ci, mj, mi
         mi.update(mj)
         for index in mj.values():
             owner[index] = ci
-        members[ci] = mi
-        members.pop(cj, None)
+        del members[cj]
     units = []
     seen: set[int] = set()
     for index, span in enumerate(spans):  # a cluster's first span comes first
@@ -550,21 +561,56 @@ class _Tally:
 
     def add(self, unit: Unit) -> None:
         spans = list(unit.members.values())  # in reviewer order
+        first = spans[0]
+        if all(
+            s.start == first.start and s.end == first.end and s.label == first.label
+            and s.entity == first.entity and s.fact == first.fact and s.stance == first.stance
+            for s in spans
+        ):  # fmt: skip
+            self._add_agreed(unit.kind, spans)
+        else:
+            self._add_mixed(unit.kind, spans)
+
+    def _add_agreed(self, kind: str, spans: list[SpanItem]) -> None:
+        """The usual case, counted directly: everyone who has the unit drew the same span."""
+        first, m = spans[0], len(spans)
+        cells = [("label", first.label)]
+        for attribute in _COMPARED[kind][1:]:
+            value = getattr(first, attribute)
+            if value is not None:
+                cells.append((attribute, value))
+        for attribute, value in cells:  # m (m - 1) ordered pairs, each adding 1 / (m - 1)
+            matrix = self.alpha[attribute]
+            matrix[value, value] = matrix.get((value, value), 0.0) + m
+        for x, y in itertools.combinations(spans, 2):
+            key = (x.reviewer, y.reviewer)
+            counts = self.unlabelled[key]
+            counts[0] += 1
+            counts[1] += 1
+            matched = self.matched[key]
+            if first.label in matched:
+                counts = matched[first.label]
+                counts[0] += 1
+                counts[1] += 1
+            else:
+                matched[first.label] = [1, 1]
+            confusions = self.confusions[key]
+            for attribute, value in cells:
+                confusion = confusions[attribute]
+                confusion[value, value] = confusion.get((value, value), 0) + 1
+
+    def _add_mixed(self, kind: str, spans: list[SpanItem]) -> None:
         m = len(spans)
         same_fact = all(span.fact == spans[0].fact for span in spans)
         columns = []
-        for attribute in _COMPARED[unit.kind]:
+        for attribute in _COMPARED[kind]:
             raw = [getattr(span, attribute) for span in spans]
             if attribute != "label" and raw.count(None) == m:
                 continue  # nobody set it: neither the unit nor any pair compares it
             values = [UNSET if value is None else value for value in raw]
             columns.append((attribute, raw, values))
             if attribute != "stance" or same_fact:
-                matrix = self.alpha[attribute]
-                if values.count(values[0]) == m:  # the usual case: m (m - 1) pairs / (m - 1)
-                    matrix[values[0], values[0]] = matrix.get((values[0], values[0]), 0.0) + m
-                else:
-                    add_coincidences(matrix, values)
+                add_coincidences(self.alpha[attribute], values)
         for x, y in itertools.combinations(range(m), 2):
             sx, sy = spans[x], spans[y]
             key = (sx.reviewer, sy.reviewer)

@@ -31,6 +31,9 @@ KINDS = ("missing", "boundaries", "label", "entity", "fact", "stance")
 
 @dataclass(frozen=True, slots=True)
 class ConflictItem:
+    """One thing to decide: its kind, where it is, and each involved reviewer's version
+    (None for a reviewer who lacks the span)."""
+
     id: str
     kind: str  # one of KINDS
     span_kind: str  # "mention" or "claim"
@@ -76,9 +79,14 @@ def _differences(
     found: list[tuple[str, dict[str, SpanItem | None]]] = []
     if len(members) < len(reviewers):
         found.append(("missing", {reviewer: members.get(reviewer) for reviewer in reviewers}))
-    if len(members) < 2:
-        return found
     spans = list(members.values())
+    first = spans[0]
+    if all(
+        (s.start, s.end, s.label, s.entity, s.fact, s.stance)
+        == (first.start, first.end, first.label, first.entity, first.fact, first.stance)
+        for s in spans
+    ):
+        return found  # one span, or everyone who has it agrees: the usual case
     everyone: dict[str, SpanItem | None] = dict(members)
     if len({(span.start, span.end) for span in spans}) > 1:
         found.append(("boundaries", everyone))
@@ -107,15 +115,15 @@ def _item(
     *,
     salt: int | None = None,
 ) -> ConflictItem:
-    parts = [str(task_id), kind, unit.kind]
-    for reviewer, span in versions.items():
-        parts.append(reviewer)
-        if span is not None:
-            parts += [str(span.start), str(span.end), span.label]
-            parts += [value or "" for value in (span.entity, span.fact, span.stance)]
-    if salt is not None:
-        parts.append(str(salt))
-    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).hexdigest()
+    text = "\x1f".join(
+        f"{reviewer}\x1e{span.start}\x1e{span.end}\x1e{span.label}\x1e{span.entity or ''}"
+        f"\x1e{span.fact or ''}\x1e{span.stance or ''}"
+        if span is not None
+        else reviewer
+        for reviewer, span in versions.items()
+    )
+    text = f"{task_id}\x1f{kind}\x1f{unit.kind}\x1f{text}\x1f{'' if salt is None else salt}"
+    digest = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
     return ConflictItem(digest, kind, unit.kind, unit.start, unit.end, versions)
 
 

@@ -1,0 +1,183 @@
+"""Time the pure agreement layer and the conflict detector on synthetic tasks.
+
+    .venv/bin/python bench/agreement_bench.py                  # 10,000 tasks x 3 reviewers x 20 spans
+    .venv/bin/python bench/agreement_bench.py --tasks 1000 --reviewers 5
+
+No database: tasks are built in memory as `TaskAnnotations` (seeded RNG, so runs compare),
+then timed one task at a time, as a service would run them: the units (`task_units`), every
+figure (`task_agreement` and `as_dict()`, so each kappa, alpha and F1 is computed, JSON-safe)
+and the conflict items (`task_conflicts`); then the report pooled over all tasks. Loading the
+annotations from the database is not in these figures: this is the pure layer alone.
+
+Each task has a gold layer of 16 mentions and 4 claims; each reviewer copies it with noise
+(a span missed and one added elsewhere instead, boundaries moved, another label, another
+entity, fact or stance), so every reviewer has exactly `--spans` spans and reviewers agree
+on most of them, as trained reviewers do. Prints a markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import random
+import resource
+import shlex
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from verify.agreement import (  # noqa: E402
+    CLAIM,
+    Agreement,
+    SpanItem,
+    TaskAnnotations,
+    agreement_report,
+    combine,
+    task_agreement,
+    task_units,
+)
+from verify.conflicts import task_conflicts  # noqa: E402
+
+LABELS = ("PER", "ORG", "LOC", "DATE", "EVENT", "ROLE")
+STANCES = ("supports", "refutes")
+NAMES = ("alice", "bob", "dave", "erin", "frank", "grace", "heidi")
+# How often a reviewer departs from the gold layer, per span.
+MISS, MOVE, RELABEL, RELINK = 0.06, 0.08, 0.05, 0.05
+
+
+def gold_layer(rng: random.Random, spans: int) -> list[SpanItem]:
+    """Non-overlapping mentions in text order, and claims (one in five) over them."""
+    gold, position = [], 0
+    for index in range(spans):
+        position += rng.randint(5, 60)
+        if index % 5 == 4:
+            start = max(0, position - rng.randint(20, 120))
+            claim = SpanItem(
+                "gold", start, position + rng.randint(1, 40), "CLAIM",
+                fact=f"fact-{rng.randrange(500)}", stance=rng.choice(STANCES), kind=CLAIM,
+            )  # fmt: skip
+            gold.append(claim)
+            continue
+        length = rng.randint(3, 30)
+        entity = f"Q{rng.randrange(5000)}" if rng.random() < 0.7 else None
+        gold.append(SpanItem("gold", position, position + length, rng.choice(LABELS), entity))
+        position += length
+    return gold
+
+
+def reviewer_copy(rng: random.Random, reviewer: str, gold: list[SpanItem]) -> list[SpanItem]:
+    end_of_text = max(span.end for span in gold) + 50
+    copied = []
+    for span in gold:
+        start, end, label = span.start, span.end, span.label
+        entity, fact, stance = span.entity, span.fact, span.stance
+        if rng.random() < MISS:  # missed, and something else marked instead
+            start = rng.randrange(end_of_text)
+            end = start + rng.randint(3, 30)
+        elif rng.random() < MOVE:
+            start = max(0, start + rng.choice((-3, -2, -1, 1, 2)))
+            end = max(start + 1, end + rng.choice((-2, -1, 1, 2, 3)))
+        if span.kind != CLAIM and rng.random() < RELABEL:
+            label = rng.choice(LABELS)
+        if rng.random() < RELINK:
+            if span.kind == CLAIM:
+                fact = f"fact-{rng.randrange(500)}"
+            else:
+                entity = rng.choice((None, f"Q{rng.randrange(5000)}"))
+        if span.kind == CLAIM and rng.random() < RELINK:
+            stance = rng.choice(STANCES)
+        copied.append(SpanItem(reviewer, start, end, label, entity, fact, stance, span.kind))
+    return copied
+
+
+def synthetic_tasks(
+    count: int, reviewers: int, spans: int, *, seed: int = 5
+) -> list[TaskAnnotations]:
+    rng = random.Random(seed)
+    names = NAMES[:reviewers]
+    tasks = []
+    for task_id in range(count):
+        gold = gold_layer(rng, spans)
+        items = [item for name in names for item in reviewer_copy(rng, name, gold)]
+        tasks.append(TaskAnnotations(task_id, names, items))
+    return tasks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--tasks", type=int, default=10_000)
+    parser.add_argument("--reviewers", type=int, default=3, choices=range(2, len(NAMES) + 1))
+    parser.add_argument("--spans", type=int, default=20, help="per reviewer per task")
+    parser.add_argument("--seed", type=int, default=5)
+    args = parser.parse_args()
+
+    tasks = synthetic_tasks(args.tasks, args.reviewers, args.spans, seed=args.seed)
+    gc.collect()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    stages = ("units", "figures", "conflicts")
+    wall = dict.fromkeys(stages, 0.0)
+    cpu = dict.fromkeys(stages, 0.0)
+    per_task: list[Agreement] = []
+    items = 0
+    # One task at a time, as a service would: match, compute, detect, keep only the figures.
+    for task in tasks:
+        clock, cpu_clock = time.perf_counter(), time.process_time()
+        units = task_units(task)
+        clock, cpu_clock = _lap("units", clock, cpu_clock, wall, cpu)
+        agreement = task_agreement(task, units=units)
+        agreement.as_dict()  # every figure, as the dashboard would store or send it
+        clock, cpu_clock = _lap("figures", clock, cpu_clock, wall, cpu)
+        items += len(task_conflicts(task, units=units))
+        _lap("conflicts", clock, cpu_clock, wall, cpu)
+        per_task.append(agreement)
+    clock, cpu_clock = time.perf_counter(), time.process_time()
+    overall = combine(per_task).as_dict()
+    _lap("pooled", clock, cpu_clock, wall, cpu)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    # The one-call path a caller would use gives the same pooled figures.
+    assert agreement_report(tasks[:50]).overall.as_dict() == combine(per_task[:50]).as_dict()
+
+    seconds, cpu_seconds = sum(wall.values()), sum(cpu.values())
+    print(f"    {shlex.join(['.venv/bin/python', 'bench/agreement_bench.py', *sys.argv[1:]])}\n")
+    print(
+        "| tasks | reviewers | spans per reviewer | seconds | CPU s | tasks/s | peak MB | MB before |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        f"| {args.tasks:,} | {args.reviewers} | {args.spans} | {seconds:.2f} | {cpu_seconds:.2f} "
+        f"| {args.tasks / seconds:,.0f} | {peak:.0f} | {rss_before:.0f} |"
+    )
+    print("\n| stage | seconds | CPU s |\n|---|---:|---:|")
+    for stage, label in STAGES.items():
+        print(f"| {label} | {wall[stage]:.2f} | {cpu[stage]:.2f} |")
+    values = overall["values"]
+    print(
+        f"\nconflict items: {items:,} ({items / args.tasks:.1f} per task); "
+        f"overall label alpha {values['label']['alpha']:.3f}; "  # type: ignore[index]
+        f"labelled overlap F1 {overall['summary']:.3f}; load average {os.getloadavg()[0]:.1f}"
+    )
+
+
+STAGES = {
+    "units": "units: spans matched across reviewers (`task_units`)",
+    "figures": "figures per task (`task_agreement`, `as_dict`)",
+    "conflicts": "conflict items (`task_conflicts`)",
+    "pooled": "pooled over all tasks (`combine`, `as_dict`)",
+}
+
+
+def _lap(
+    stage: str, clock: float, cpu_clock: float, wall: dict[str, float], cpu: dict[str, float]
+) -> tuple[float, float]:
+    now, cpu_now = time.perf_counter(), time.process_time()
+    wall[stage] = wall.get(stage, 0.0) + now - clock
+    cpu[stage] = cpu.get(stage, 0.0) + cpu_now - cpu_clock
+    return now, cpu_now
+
+
+if __name__ == "__main__":
+    main()
