@@ -22,6 +22,8 @@ from annotate.label_studio.offsets import OffsetMap, short, span_offsets_read
 from annotate.models import Annotation, LabelType, Task
 from annotate.results import (
     ATTRIBUTION_FROM_NAME,
+    ENTITY_FROM_NAME,
+    FACT_FROM_NAME,
     NORMALISED_FROM_NAME,
     SPAN_FROM_NAME,
     STATEMENT_FROM_NAME,
@@ -33,7 +35,15 @@ from annotate.selectors.annotations import annotation_result
 from annotate.services.annotations import AnnotationConflict, annotation_skip, annotation_submit
 from annotate.services.tasks import task_start_for_reviewer
 
-PER_REGION_NAMES = (NORMALISED_FROM_NAME, STATEMENT_FROM_NAME, ATTRIBUTION_FROM_NAME)
+# Entity and fact links are ids here: Label Studio keeps them as given (measured) though its
+# editor has no control for them, so they survive our export -> Label Studio -> import.
+PER_REGION_NAMES = (
+    NORMALISED_FROM_NAME,
+    STATEMENT_FROM_NAME,
+    ATTRIBUTION_FROM_NAME,
+    ENTITY_FROM_NAME,
+    FACT_FROM_NAME,
+)
 SKIP_REASON = "Skipped in Label Studio."
 
 
@@ -277,6 +287,8 @@ def _same_work(annotation: Annotation, item: Incoming, labels: Mapping[str, Labe
 def _span_keys(
     result: list[dict[str, Any]], text: str, labels: Mapping[str, LabelType]
 ) -> set[tuple[Any, ...]]:
+    """What Label Studio can express of each span. Entity and fact links made here after
+    the submit are left out: they are not a change made in Label Studio."""
     parsed = result_parse(result=result, text=text, labels=labels)
 
     def key(s: SpanRow) -> tuple[Any, ...]:

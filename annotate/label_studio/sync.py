@@ -124,10 +124,9 @@ def _push_project(
     stale = not label_config_same(remote.label_config or "", config)
     if stale and not dry_run:
         server.project_config_set(project_id, config)
-    url = f"{server.url}/projects/{project_id}/"
-    return PushReport(project_id, url, False, stale, dry_run=dry_run), _pushed_ids(
-        server, project_id
-    )
+    report = PushReport(project_id, f"{server.url}/projects/{project_id}/", False, stale)
+    report.dry_run = dry_run
+    return report, _pushed_ids(server, project_id)
 
 
 def _pushed_ids(server: Server, project_id: int) -> set[int]:
