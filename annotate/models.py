@@ -410,3 +410,76 @@ class TaskLock(models.Model):
 
     def __str__(self) -> str:
         return f"lock task #{self.task_id} by {self.reviewer_id}"
+
+
+class Suggestion(models.Model):
+    """A span proposed by a machine for an article: a known entity's alias, natasha, a date.
+
+    Suggestions belong to the article, not to a reviewer: every reviewer of the task sees
+    the same ones, and each decides for themselves (`SuggestionDecision`). They are never
+    part of an annotation: an accepted one is copied into the reviewer's own spans, so
+    agreement and releases only ever see what a person chose.
+    """
+
+    class Source(models.TextChoices):
+        ENTITY = "entity", "Known entity alias"
+        NATASHA = "natasha", "natasha (Russian NER)"
+        DATES = "dateparser+rules", "Dates (dateparser + rules)"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestions")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    # A label name (PER, DATE, ...), matched to the project's label types when accepted.
+    label = models.CharField(max_length=32)
+    text = models.TextField()
+    # A DATE's ISO date or range; empty for entities.
+    value = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=20, choices=Source.choices)
+    score = models.FloatField(null=True, blank=True)
+    # The known entity whose alias matched (source "entity"); accepting links the mention.
+    entity = models.ForeignKey(
+        "verify.Entity", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article", "start", "-end", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__gte=0), name="suggestion_start_not_negative"),
+            models.CheckConstraint(
+                condition=Q(start__lt=models.F("end")), name="suggestion_start_before_end"
+            ),
+            models.UniqueConstraint(
+                fields=["article", "start", "end", "label", "source"],
+                name="suggestion_unique_span",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}[{self.start}:{self.end}] ({self.source})"
+
+
+class SuggestionDecision(models.Model):
+    """One reviewer accepting or rejecting one suggestion; others still see it undecided."""
+
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="decisions")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suggestion_decisions"
+    )
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    decided_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["suggestion", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["suggestion", "reviewer"], name="suggestiondecision_unique_reviewer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision} #{self.suggestion_id} by {self.reviewer_id}"

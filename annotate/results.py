@@ -12,6 +12,16 @@ matching labelling config (`<Labels name="label" toName="text">`, per-region
   ``{"id": <span id>, "from_name": "normalised", "type": "textarea",
   "value": {"text": ["2025-11-04"]}}``.
 - a claim's one-line statement: the same with ``"from_name": "statement"``.
+- a mention's link to a canonical entity (verify.Entity): the same with
+  ``"from_name": "entity"`` and the entity's id as the text, ``{"text": ["42"]}``. Only
+  mentions link; `annotate.services.entity_links` checks that the entity exists, follows
+  `merged_into`, and that its type is the mention's label.
+- a claim's link to a canonical fact (verify.Fact) with its stance: a per-region choice
+  with the claim's id, the stance as the choice and the fact's id beside it,
+  ``{"id": <claim id>, "from_name": "fact", "type": "choices",
+  "value": {"choices": ["supports"], "fact_id": 12}}``; the stance is ``supports`` or
+  ``refutes``. Only claims link to facts; `verify.services.facts.fact_links_check` checks
+  that the fact exists. Label Studio keeps it as a stance choice (and ignores ``fact_id``).
 - a claim attributed to the outlet itself: a per-region choice with the claim's id,
   ``{"id": <claim id>, "from_name": "attribution", "type": "choices",
   "value": {"choices": ["outlet"]}}``.
@@ -42,6 +52,9 @@ NORMALISED_FROM_NAME = "normalised"
 STATEMENT_FROM_NAME = "statement"
 ATTRIBUTION_FROM_NAME = "attribution"
 ATTRIBUTION_OUTLET = "outlet"
+ENTITY_FROM_NAME = "entity"
+FACT_FROM_NAME = "fact"
+STANCES = ("supports", "refutes")
 ROLES = ("subject", "object", "time", "place", "attributed_to")
 
 MAX_RESULTS = 10_000
@@ -63,6 +76,9 @@ class SpanRow:
     normalized_value: str = ""
     statement: str = ""
     attributed_to_outlet: bool = False
+    entity_id: int | None = None  # checked against the database by the save service
+    fact_id: int | None = None  # a claim's fact, checked by verify.services.facts
+    stance: str = ""
     parts: dict[str, str] = field(default_factory=dict)  # role -> mention region id
 
     @property
@@ -199,6 +215,26 @@ def _attach_extra(
         line = _one_text(value, path, errors, MAX_NORMALISED)
         if line is not None:
             span.normalized_value = line
+    elif from_name == ENTITY_FROM_NAME:
+        if span.is_claim:
+            errors.add(f"{path}.id", "Only a mention links to an entity; claims link to facts.")
+            return
+        line = _one_text(value, path, errors, 20)
+        if line is not None and not line.isdigit():
+            errors.add(f"{path}.value.text", 'Give the entity\'s id, e.g. ["42"].')
+        elif line is not None:
+            span.entity_id = int(line)
+    elif from_name == FACT_FROM_NAME:
+        if not span.is_claim:
+            errors.add(f"{path}.id", "Only a claim links to a fact; mentions link to entities.")
+            return
+        choices, fact_id = value.get("choices"), value.get("fact_id")
+        if not isinstance(choices, list) or len(choices) != 1 or choices[0] not in STANCES:
+            errors.add(f"{path}.value.choices", 'Give the stance: ["supports"] or ["refutes"].')
+        elif not _is_int(fact_id) or fact_id < 1:
+            errors.add(f"{path}.value.fact_id", "Give the fact's id, a whole number.")
+        else:
+            span.fact_id, span.stance = fact_id, choices[0]
     elif from_name == STATEMENT_FROM_NAME:
         if not span.is_claim:
             errors.add(f"{path}.id", "Only a claim has a statement.")
@@ -270,16 +306,22 @@ def result_parse(*, result: Any, text: str, labels: Mapping[str, LabelType]) -> 
                 errors.add(f"{path}.id", f"The id '{_short(span.region_id)}' is used twice.")
                 continue
             spans[span.region_id] = span
-        elif kind == "relation" or (
-            kind in ("textarea", "choices")
-            and item.get("from_name")
-            in (NORMALISED_FROM_NAME, STATEMENT_FROM_NAME, ATTRIBUTION_FROM_NAME)
+        elif (
+            kind == "relation"
+            or (
+                kind in ("textarea", "choices")
+                and item.get("from_name")
+                in (NORMALISED_FROM_NAME, STATEMENT_FROM_NAME, ATTRIBUTION_FROM_NAME)
+            )
+            or (kind == "textarea" and item.get("from_name") == ENTITY_FROM_NAME)
+            or (kind == "choices" and item.get("from_name") == FACT_FROM_NAME)
         ):
             later.append((i, item))  # they refer to spans that may come later in the list
         elif kind in ("textarea", "choices"):
             errors.add(
                 f"{path}.from_name",
-                f"Use '{NORMALISED_FROM_NAME}', '{STATEMENT_FROM_NAME}' or '{ATTRIBUTION_FROM_NAME}'.",
+                f"Use '{NORMALISED_FROM_NAME}', '{STATEMENT_FROM_NAME}', '{ENTITY_FROM_NAME}', "
+                f"'{FACT_FROM_NAME}' or '{ATTRIBUTION_FROM_NAME}'.",
             )
         else:
             errors.add(f"{path}.type", "Use 'labels', 'relation', 'textarea' or 'choices'.")
@@ -343,11 +385,26 @@ def result_from_rows(
                     m.region_id, NORMALISED_FROM_NAME, "textarea", {"text": [m.normalized_value]}
                 )
             )
+        entity_id = getattr(m, "entity_id", None)
+        if entity_id is not None:
+            extras.append(
+                _per_region(m.region_id, ENTITY_FROM_NAME, "textarea", {"text": [str(entity_id)]})
+            )
     for c in claims:
         spans.append(_span_result(c.region_id, label_names[c.label_id], c.start, c.end, c.text))
         if c.statement:
             extras.append(
                 _per_region(c.region_id, STATEMENT_FROM_NAME, "textarea", {"text": [c.statement]})
+            )
+        fact_id = getattr(c, "fact_id", None)
+        if fact_id is not None:
+            extras.append(
+                _per_region(
+                    c.region_id,
+                    FACT_FROM_NAME,
+                    "choices",
+                    {"choices": [c.stance], "fact_id": fact_id},
+                )
             )
         if c.attributed_to_outlet:
             extras.append(

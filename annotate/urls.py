@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from annotate import views, views_admin, views_workspace
+from annotate import views, views_admin, views_suggestions, views_workspace
 
 app_name = "annotate"
 urlpatterns = [
@@ -15,4 +15,5 @@ urlpatterns = [
     path("imports/", views_admin.import_list, name="import-list"),
     path("imports/new/", views_admin.import_new, name="import-new"),
     path("imports/<int:batch_id>/", views_admin.import_detail, name="import-detail"),
+    path("suggestions/rates/", views_suggestions.suggestion_rates, name="suggestion-rates"),
 ]

@@ -18,6 +18,8 @@ from annotate.models import Annotation, LabelType, Task
 from annotate.results import ROLES
 from annotate.selectors.annotations import annotation_get_for_user, annotation_result
 from annotate.selectors.articles import article_safe_url
+from annotate.selectors.entity_links import linked_entities_for_page
+from annotate.selectors.suggestions import suggestions_for_page
 from annotate.selectors.tasks import Line, task_article_lines, task_get, task_label_types
 from annotate.services.tasks import task_next_for_reviewer, task_start_for_reviewer
 
@@ -97,6 +99,16 @@ def _page_data(
             "queue": reverse("annotate:home"),
         },
         "csrf": get_token(request),
+        # Mention -> entity links and suggestions: workspace_entities.js, workspace_suggestions.js.
+        "entities": linked_entities_for_page(annotation=annotation),
+        "suggestions": suggestions_for_page(article=task.article, reviewer=annotation.reviewer),
+        "entity_urls": {
+            "search": reverse("verify-api:entities"),
+            "decide": reverse("annotate-api:suggestion-decision", args=[0]).replace(
+                "/0/", "/{id}/"
+            ),
+            "decide_many": reverse("annotate-api:suggestion-decisions"),
+        },
     }
 
 

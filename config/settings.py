@@ -153,6 +153,10 @@ SPECTACULAR_SETTINGS = {
 # Import limits. A file over the limit is rejected before it is read.
 CROSSCHECK_IMPORT_MAX_BYTES = int(os.environ.get("CROSSCHECK_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 CROSSCHECK_IMPORT_BATCH_SIZE = int(os.environ.get("CROSSCHECK_IMPORT_BATCH_SIZE", 1000))
+# Suggestions after an import: inline unless a job queue (a Redis URL for RQ) is configured;
+# off with CROSSCHECK_SUGGEST_ON_IMPORT=0 (then run `manage.py suggest --since DATE`).
+CROSSCHECK_JOB_QUEUE = os.environ.get("CROSSCHECK_JOB_QUEUE", "")
+CROSSCHECK_SUGGEST_ON_IMPORT = os.environ.get("CROSSCHECK_SUGGEST_ON_IMPORT", "1") != "0"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

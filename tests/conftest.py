@@ -49,3 +49,12 @@ def client_for(user: AbstractUser) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # Tests marked `browser` anywhere (tests/label_studio/ has one too) follow one rule:
+    # skipped without Chromium or Playwright, failed under CI. The rule is in tests/browser/.
+    if item.get_closest_marker("browser") is not None:
+        from tests.browser.conftest import require_browser
+
+        require_browser()

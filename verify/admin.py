@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from verify.models import Alias, Entity, EntityChange, EntityDistinction
+from verify.models import Alias, Entity, EntityChange, EntityDistinction, Fact, Origin
 
 
 class AliasInline(admin.TabularInline):
@@ -70,3 +70,33 @@ class EntityChangeAdmin(admin.ModelAdmin):
 class EntityDistinctionAdmin(admin.ModelAdmin):
     list_display = ["first", "second", "user", "created_at"]
     readonly_fields = ["first", "second", "user", "created_at"]
+
+
+# Facts and origins: browse only. Facts are created and edited through the API and the
+# workspace (the service recomputes the stored vector), verdicts by fact_verdict_refresh.
+@admin.register(Fact)
+class FactAdmin(admin.ModelAdmin):
+    list_display = ["id", "statement", "verdict", "supporting_origins", "refuting_origins"]
+    list_filter = ["verdict", "verdict_basis"]
+    search_fields = ["statement", "predicate", "time_text"]
+    exclude = ["vector"]
+    readonly_fields = [
+        "statement", "subject", "predicate", "object", "place", "time_start", "time_end",
+        "time_text", "vector_model", "verdict", "verdict_basis", "supporting_origins",
+        "refuting_origins", "languages", "verdict_explanation", "verdict_updated_at",
+        "created_by", "created_at", "updated_at",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(Origin)
+class OriginAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "key", "entity", "source", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "key"]
+    readonly_fields = ["key", "kind", "name", "entity", "source", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -191,8 +191,16 @@ class EntityDistinction(models.Model):
 class Fact(models.Model):
     """A canonical, language-neutral statement that claims in articles support or refute.
 
-    The verdict is computed from the evidence (claims linked with a stance) and stored
-    with its explanation, so boards and releases read it without recomputing.
+    Subject, object and place are canonical entities; time is a date or a range
+    (`time_start` .. `time_end`, equal for one day) with the words it came from
+    (`time_text`: "в середине октября" is a range, not the article's day). `statement` is
+    the short English sentence people read.
+
+    The verdict is computed from the evidence (claims linked with a stance) by
+    `verify.verdicts` and stored with its explanation, so boards and releases read it
+    without recomputing; `verify.services.facts.fact_verdict_refresh` keeps it current.
+    `vector` is the sentence embedding of the statement (and the claim it was made from),
+    float32 bytes from `verify.embeddings`, for candidate ranking.
     """
 
     class Verdict(models.TextChoices):
@@ -201,16 +209,316 @@ class Fact(models.Model):
         SINGLE_SOURCE = "single_source", "Single source"
         UNVERIFIED = "unverified", "Unverified"
 
+    class Basis(models.TextChoices):
+        NONE = "none", "No evidence yet"
+        SUBMITTED = "submitted", "Submitted evidence, before adjudication"
+        MIXED = "mixed", "Adjudicated and submitted evidence"
+        ADJUDICATED = "adjudicated", "Adjudicated evidence"
+
     statement = models.CharField(max_length=500)
+    subject = models.ForeignKey(
+        Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="facts_as_subject"
+    )
+    predicate = models.CharField(max_length=100, blank=True)
+    object = models.ForeignKey(
+        Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="facts_as_object"
+    )
+    place = models.ForeignKey(
+        Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="facts_as_place"
+    )
+    time_start = models.DateField(null=True, blank=True)
+    time_end = models.DateField(null=True, blank=True)
+    time_text = models.CharField(max_length=200, blank=True)
+    vector = models.BinaryField(null=True, blank=True, editable=False)
+    vector_model = models.CharField(max_length=100, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     verdict = models.CharField(max_length=20, choices=Verdict.choices, default=Verdict.UNVERIFIED)
+    verdict_basis = models.CharField(max_length=20, choices=Basis.choices, default=Basis.NONE)
+    # Distinct origins on each side, and the languages of the evidence: the board lists and
+    # filters on these without reading the evidence.
+    supporting_origins = models.PositiveIntegerField(default=0)
+    refuting_origins = models.PositiveIntegerField(default=0)
+    languages = models.JSONField(default=list, blank=True)
+    # verify.verdicts.VerdictResult.as_dict(): the sentence, the origins on each side and
+    # the articles behind each origin.
+    verdict_explanation = models.JSONField(default=dict, blank=True)
+    verdict_updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(statement=""), name="fact_has_statement"),
+            models.CheckConstraint(
+                condition=Q(time_start__isnull=True)
+                | Q(time_end__isnull=True)
+                | Q(time_start__lte=F("time_end")),
+                name="fact_time_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(time_end__isnull=True) | Q(time_start__isnull=False),
+                name="fact_time_end_needs_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["verdict", "id"], name="fact_verdict"),
+            models.Index(fields=["time_start", "time_end"], name="fact_time"),
+            # The candidate ranking's cache stamp reads the newest change.
+            models.Index(fields=["updated_at"], name="fact_updated"),
+        ]
 
     def __str__(self) -> str:
         return self.statement
+
+
+class Origin(models.Model):
+    """Where a report ultimately comes from: a ministry statement, an agency wire, an outlet.
+
+    Keyed so that every relay of one origin resolves to the same row: ``entity:<id>`` for a
+    claim attributed to a mention linked to an entity (the Russian defence ministry, TASS),
+    ``source:<id>`` for a claim the outlet makes itself, ``article:<id>`` when neither is
+    known. Five outlets relaying one ministry statement count as one origin.
+    """
+
+    class Kind(models.TextChoices):
+        ENTITY = "entity", "Attributed entity"
+        NAME = "name", "Attributed name, not linked to an entity yet"
+        SOURCE = "source", "Outlet"
+        ARTICLE = "article", "Unknown outlet (the article itself)"
+
+    key = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    name = models.CharField(max_length=300)
+    entity = models.ForeignKey(
+        Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="origins"
+    )
+    source = models.ForeignKey(
+        "annotate.Source", null=True, blank=True, on_delete=models.PROTECT, related_name="origins"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- agreement, adjudication and the gold layer (issue 5) ---------------------------------
+
+
+class TaskAgreement(models.Model):
+    """A task's agreement figures and conflict items, computed once its reviewers all submitted.
+
+    Cached so the queue and the dashboard never recompute: `figures` is
+    `verify.services.agreement.agreement_dump` of the task's `Agreement` (counts and
+    confusions, so figures pool over tasks); `conflicts` each conflict item as
+    [id, kind, start, end] (the adjudication page recomputes the versions).
+    """
+
+    task = models.OneToOneField("annotate.Task", on_delete=models.CASCADE, related_name="agreement")
+    reviewers = models.JSONField(default=list)  # usernames, sorted: A, B, C... on the page
+    # Labelled overlap F1 pooled over the reviewer pairs; None when nobody drew a span.
+    summary = models.FloatField(null=True, blank=True)
+    conflict_count = models.PositiveIntegerField(default=0)
+    figures = models.JSONField(default=dict)
+    conflicts = models.JSONField(default=list)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["task"]
+        indexes = [models.Index(fields=["summary"], name="taskagreement_summary")]
+
+    def __str__(self) -> str:
+        return f"agreement of task #{self.task_id}"
+
+
+class Adjudication(models.Model):
+    """An admin's (or the system's) decision on a task whose reviewers all submitted.
+
+    One per task. `version` is the optimistic lock: a save names the version it was based on
+    and a save based on an older one is refused. Decisions are appended, never changed;
+    the latest decision per conflict item is the one in force. `round` counts completions: a
+    redo after completion appends decisions of the next round and rebuilds the gold layer.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for an admin"
+        DONE = "done", "Adjudicated"
+
+    task = models.OneToOneField(
+        "annotate.Task", on_delete=models.CASCADE, related_name="adjudication"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    # Accepted without an admin: every reviewer agreed and the project allows it.
+    automatic = models.BooleanField(default=False)
+    admin = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=0)
+    round = models.PositiveIntegerField(default=0)
+    conflict_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-conflict_count", "task"]
+        indexes = [
+            models.Index(fields=["state", "-conflict_count", "task"], name="adjudication_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"adjudication of task #{self.task_id} ({self.state})"
+
+
+class AdjudicationDecision(models.Model):
+    """One decision on one conflict item (or one added span), with who, when and why."""
+
+    class Action(models.TextChoices):
+        ACCEPT = "accept", "Accept one reviewer's version"
+        MERGE = "merge", "Merge the versions"
+        EDIT = "edit", "Edit"
+        REJECT = "reject", "Reject the span"
+        ADD = "add", "Add a span nobody drew"
+        SYSTEM = "system", "Accepted automatically"
+
+    adjudication = models.ForeignKey(
+        Adjudication, on_delete=models.CASCADE, related_name="decisions"
+    )
+    round = models.PositiveIntegerField(default=0)
+    # `verify.conflicts.ConflictItem.id`; an added span has its own "add-..." id.
+    item_id = models.CharField(max_length=64, blank=True)
+    item_kind = models.CharField(max_length=20, blank=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    reviewer = models.CharField(max_length=150, blank=True)  # whose version was accepted
+    # The span as decided for edit and add: start, end, label, entity, fact, stance.
+    value = models.JSONField(null=True, blank=True)
+    rationale = models.TextField(blank=True)
+    # None: the system (automatic acceptance).
+    admin = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["adjudication", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action="accept") | ~Q(reviewer=""),
+                name="decision_accept_names_reviewer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(action__in=["edit", "add"]) | Q(value__isnull=False),
+                name="decision_edit_has_value",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.item_id}"
+
+
+class GoldSpan(models.Model):
+    """The adjudicated layer: one mention or claim of a task as decided, with provenance.
+
+    What verdicts and releases read. Rebuilt by each adjudication save; the history lives in
+    `AdjudicationDecision`.
+    """
+
+    class Kind(models.TextChoices):
+        MENTION = "mention", "Mention"
+        CLAIM = "claim", "Claim"
+
+    class Origin(models.TextChoices):
+        AGREED = "agreed", "All reviewers agreed"
+        ADJUDICATED = "adjudicated", "Decided by an admin"
+        ADDED = "added", "Added by an admin"
+
+    task = models.ForeignKey("annotate.Task", on_delete=models.CASCADE, related_name="gold_spans")
+    adjudication = models.ForeignKey(
+        Adjudication, on_delete=models.CASCADE, related_name="gold_spans"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+    label = models.CharField(max_length=32)
+    entity = models.ForeignKey(
+        Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="gold_spans"
+    )
+    fact = models.ForeignKey(
+        Fact, null=True, blank=True, on_delete=models.PROTECT, related_name="gold_spans"
+    )
+    stance = models.CharField(max_length=10, blank=True)
+    normalized_value = models.CharField(max_length=200, blank=True)
+    statement = models.CharField(max_length=500, blank=True)
+    origin = models.CharField(max_length=12, choices=Origin.choices)
+    # Provenance: the reviewers whose version equals this span, the admin who decided it
+    # (None when the reviewers agreed and it was accepted automatically), the items decided.
+    reviewers = models.JSONField(default=list)
+    adjudicator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    item_ids = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["task", "start", "-end", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__gte=0), name="goldspan_start_not_negative"),
+            models.CheckConstraint(
+                condition=Q(start__lt=F("end")), name="goldspan_start_before_end"
+            ),
+            models.CheckConstraint(
+                condition=(Q(fact__isnull=True) & Q(stance=""))
+                | (Q(fact__isnull=False) & Q(stance__in=["supports", "refutes"])),
+                name="goldspan_fact_has_stance",
+            ),
+        ]
+        indexes = [models.Index(fields=["fact"], name="goldspan_fact")]
+
+    def __str__(self) -> str:
+        return f"gold {self.label}[{self.start}:{self.end}]"
+
+
+class FactAdjudication(models.Model):
+    """An admin's gold outcome for a fact the sources dispute; the latest row is in force.
+
+    The computed verdict at the time is kept beside it: releases carry both.
+    """
+
+    class Outcome(models.TextChoices):
+        DISPUTED = "disputed", "Disputed: it stays disputed"
+        ONE_WRONG = "one_wrong", "One side is wrong"
+        BOTH_RIGHT = "both_right", "Both right, at different times"
+
+    fact = models.ForeignKey(Fact, on_delete=models.PROTECT, related_name="adjudications")
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    # one_wrong: the stance of the evidence that stands ("supports" or "refutes").
+    upheld_stance = models.CharField(max_length=10, blank=True)
+    # both_right: when the fact as stated held; and the fact split off for the other time.
+    valid_from = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    split_fact = models.ForeignKey(
+        Fact, null=True, blank=True, on_delete=models.PROTECT, related_name="split_from"
+    )
+    computed_verdict = models.CharField(max_length=20, blank=True)
+    rationale = models.TextField()
+    admin = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["fact", "-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome="one_wrong") | Q(upheld_stance__in=["supports", "refutes"]),
+                name="factadjudication_one_wrong_names_side",
+            ),
+            models.CheckConstraint(condition=~Q(rationale=""), name="factadjudication_rationale"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} on fact #{self.fact_id}"

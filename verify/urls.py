@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from verify import views
+from verify import views, views_adjudication, views_facts
 
 app_name = "verify"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -14,4 +14,25 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("entities/<int:entity_id>/", views.entity_detail, name="entity-detail"),
     path("entities/<int:entity_id>/aliases/", views.entity_alias_add, name="entity-alias-add"),
     path("entities/<int:entity_id>/split/", views.entity_split, name="entity-split"),
+    path("facts/", views_facts.fact_list, name="fact-list"),
+    path("facts/<int:fact_id>/", views_facts.fact_detail, name="fact-detail"),
+    # Adjudication and agreement (admins only).
+    path("adjudication/", views_adjudication.adjudication_queue, name="adjudication-queue"),
+    path(
+        "adjudication/<int:task_id>/",
+        views_adjudication.adjudication_page,
+        name="adjudication",
+    ),
+    path(
+        "adjudication/facts/",
+        views_adjudication.fact_adjudication_list,
+        name="fact-adjudication-list",
+    ),
+    path(
+        "adjudication/facts/<int:fact_id>/",
+        views_adjudication.fact_adjudication_detail,
+        name="fact-adjudication",
+    ),
+    path("dashboard/", views_adjudication.dashboard, name="dashboard"),
+    path("dashboard/agreement.csv", views_adjudication.dashboard_csv, name="dashboard-csv"),
 ]

@@ -21,9 +21,11 @@ from django.views.decorators.http import require_POST
 from annotate.permissions import admin_required, user_is_admin
 from verify.models import Alias, Entity
 from verify.selectors import entities as selectors
+from verify.selectors.facts import facts_of_entity
 from verify.services import entities as services
 
 ENTITIES_PER_PAGE = 50
+ENTITY_FACTS_SHOWN = 50
 SEARCH_LIMIT = 50
 TYPE_CHOICES = [("", "Any type"), *Entity.Type.choices]
 T = TypeVar("T")
@@ -111,6 +113,8 @@ def entity_detail(request: HttpRequest, entity_id: int) -> HttpResponse:
             "entity": entity,
             "alias_groups": selectors.entity_aliases_by_script(entity=entity),
             "history": selectors.entity_history(entity=entity),
+            # The facts it takes part in (subject, object or place), newest first.
+            "facts": facts_of_entity(entity=entity)[:ENTITY_FACTS_SHOWN],
             "alias_form": AliasForm(),
             "split_form": SplitForm(entity=entity) if user_is_admin(request.user) else None,
         },

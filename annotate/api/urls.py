@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from annotate.api import annotations, articles, imports, tasks
+from annotate.api import annotations, articles, imports, suggestions, tasks
 
 app_name = "annotate-api"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -14,6 +14,21 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/next/", tasks.TaskNextApi.as_view(), name="task-next"),
     path("tasks/<int:task_id>/", tasks.TaskDetailApi.as_view(), name="task-detail"),
     path("tasks/<int:task_id>/start/", tasks.TaskStartApi.as_view(), name="task-start"),
+    path(
+        "tasks/<int:task_id>/suggestions/",
+        suggestions.TaskSuggestionListApi.as_view(),
+        name="task-suggestions",
+    ),
+    path(
+        "suggestions/decisions/",
+        suggestions.SuggestionDecisionManyApi.as_view(),
+        name="suggestion-decisions",
+    ),
+    path(
+        "suggestions/<int:suggestion_id>/decision/",
+        suggestions.SuggestionDecisionApi.as_view(),
+        name="suggestion-decision",
+    ),
     path(
         "annotations/<int:annotation_id>/",
         annotations.AnnotationDetailApi.as_view(),

@@ -38,7 +38,16 @@ def annotation_for_task(*, task: Task, user: AbstractBaseUser) -> Annotation | N
     return _own(user).filter(task=task).first()
 
 
-_MENTION_COLUMNS = ("pk", "region_id", "label_id", "start", "end", "text", "normalized_value")
+_MENTION_COLUMNS = (
+    "pk",
+    "region_id",
+    "label_id",
+    "start",
+    "end",
+    "text",
+    "normalized_value",
+    "entity_id",
+)
 _CLAIM_COLUMNS = (
     "pk",
     "region_id",

@@ -21,6 +21,11 @@ from django.utils import timezone
 
 from annotate.models import Annotation, Claim, LabelType, Mention, Task
 from annotate.results import ParsedResult, SpanRow, result_parse
+from annotate.services.entity_links import (
+    mention_links_add_aliases,
+    mention_links_before,
+    mention_links_check,
+)
 from annotate.services.tasks import task_lock_refresh, task_lock_release, task_update_state
 
 # A day of work per save is already generous; beyond that the client clock is wrong.
@@ -45,7 +50,13 @@ def _labels(task: Task) -> dict[str, LabelType]:
 def annotation_parse(*, annotation: Annotation, result: Any) -> ParsedResult:
     """Validate a client's result against the annotation's article and project labels."""
     task = annotation.task
-    return result_parse(result=result, text=task.article.text, labels=_labels(task))
+    parsed = result_parse(result=result, text=task.article.text, labels=_labels(task))
+    mention_links_check(parsed=parsed)
+    # Imported here: verify's services import annotate's models.
+    from verify.services.facts import fact_links_check
+
+    fact_links_check(parsed=parsed)
+    return parsed
 
 
 def _time_spent(annotation: Annotation, given: int | None) -> int:
@@ -87,7 +98,7 @@ def _bump(annotation: Annotation, *, version: int, changes: dict[str, Any]) -> N
         setattr(annotation, name, value)
 
 
-_MENTION_FIELDS = ("label_id", "start", "end", "text", "normalized_value")
+_MENTION_FIELDS = ("label_id", "start", "end", "text", "normalized_value", "entity_id")
 _CLAIM_FIELDS = (
     "label_id",
     "start",
@@ -100,6 +111,8 @@ _CLAIM_FIELDS = (
     "time_id",
     "place_id",
     "attributed_to_mention_id",
+    "fact_id",
+    "stance",
 )
 
 
@@ -110,6 +123,7 @@ def _mention_values(span: SpanRow) -> dict[str, Any]:
         "end": span.end,
         "text": span.text,
         "normalized_value": span.normalized_value,
+        "entity_id": span.entity_id,
     }
 
 
@@ -130,6 +144,8 @@ def _claim_values(span: SpanRow, mention_pk: dict[str, int]) -> dict[str, Any]:
         "time_id": part("time"),
         "place_id": part("place"),
         "attributed_to_mention_id": part("attributed_to"),
+        "fact_id": span.fact_id,
+        "stance": span.stance if span.fact_id is not None else "",
     }
 
 
@@ -167,6 +183,7 @@ def _reconcile(
 
 
 def _write_rows(annotation: Annotation, parsed: ParsedResult) -> None:
+    links_before = mention_links_before(annotation=annotation)
     mention_pk = _reconcile(
         Mention,
         annotation,
@@ -179,6 +196,8 @@ def _write_rows(annotation: Annotation, parsed: ParsedResult) -> None:
         {s.region_id: _claim_values(s, mention_pk) for s in parsed.claims},
         _CLAIM_FIELDS,
     )
+    # A newly linked mention's surface form becomes an alias of its entity.
+    mention_links_add_aliases(annotation=annotation, parsed=parsed, before=links_before)
 
 
 def annotation_save_draft(
@@ -230,6 +249,16 @@ def annotation_submit(
             _write_rows(annotation, parsed)
         task_lock_release(task=task, reviewer=annotation.reviewer)
         annotation.task.state = task_update_state(task=task).state
+        if annotation.task.state == Task.State.COMPLETE:
+            # The last review is in: agreement, the adjudication queue or automatic
+            # acceptance (verify). Imported here: verify's services import annotate's models.
+            from verify.services.adjudication import task_review_complete
+
+            annotation.task.state = task_review_complete(task=task).task.state
+        # Submitted claims are evidence: the verdicts of the facts they link to change.
+        from verify.services.facts import fact_verdicts_refresh_for_annotation
+
+        fact_verdicts_refresh_for_annotation(annotation=annotation)
     return annotation
 
 

@@ -27,6 +27,7 @@ from annotate.importers.base import ParsedArticle, Rejection
 from annotate.importers.fingerprint import content_hash, hamming, simhash, simhash_bands
 from annotate.importers.read import FORMATS, read_file
 from annotate.models import Article, ImportBatch, ImportRejection, Project, Source, Task
+from annotate.services.suggestions import suggestions_after_import
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +143,8 @@ def import_run(
     batch.state = ImportBatch.State.DONE
     batch.finished_at = timezone.now()
     batch.save(update_fields=["state", "finished_at"])
+    # After the articles are committed: inline, or queued when a job queue is configured.
+    suggestions_after_import(batch=batch)
     return batch
 
 

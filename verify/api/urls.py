@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from verify.api import entities
+from verify.api import adjudication, agreement, entities, facts
 
 app_name = "verify-api"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -20,4 +20,30 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="entity-aliases",
     ),
     path("entities/<int:entity_id>/split/", entities.EntitySplitApi.as_view(), name="entity-split"),
+    path("facts/", facts.FactCollectionApi.as_view(), name="facts"),
+    path("facts/candidates/", facts.FactCandidatesApi.as_view(), name="fact-candidates"),
+    path("facts/<int:fact_id>/", facts.FactDetailApi.as_view(), name="fact-detail"),
+    path("adjudications/", adjudication.AdjudicationQueueApi.as_view(), name="adjudications"),
+    path(
+        "adjudications/<int:task_id>/",
+        adjudication.AdjudicationDetailApi.as_view(),
+        name="adjudication-detail",
+    ),
+    path(
+        "adjudications/<int:task_id>/save/",
+        adjudication.AdjudicationSaveApi.as_view(),
+        name="adjudication-save",
+    ),
+    path(
+        "adjudications/facts/<int:fact_id>/",
+        adjudication.FactAdjudicationApi.as_view(),
+        name="fact-adjudication",
+    ),
+    path("agreement/", agreement.AgreementDashboardApi.as_view(), name="agreement"),
+    path("agreement/tasks/", agreement.AgreementTaskListApi.as_view(), name="agreement-tasks"),
+    path(
+        "agreement/tasks/<int:task_id>/",
+        agreement.AgreementTaskDetailApi.as_view(),
+        name="agreement-task",
+    ),
 ]

@@ -123,7 +123,7 @@ function wordStep(offset, forward) {
 
 // ------------------------------------------------------------------ state
 
-let regions = []; // {id, start, end, text, label, norm, statement, outlet, parts: {role: id}}
+let regions = []; // {id, start, end, text, label, norm, statement, outlet, parts: {role: id}, entity: id|null}
 let selectedId = null;
 let pending = null; // {start, end}: a selection waiting for a label
 const caret = { anchor: null, focus: 0, exact: false };
@@ -145,6 +145,7 @@ function fromResult(result) {
       statement: '',
       outlet: false,
       parts: {},
+      entity: null,
     };
     byId.set(r.id, reg);
     out.push(reg);
@@ -156,6 +157,8 @@ function fromResult(result) {
     else if (r.from_name === 'normalised') reg.norm = r.value.text[0];
     else if (r.from_name === 'statement') reg.statement = r.value.text[0];
     else if (r.from_name === 'attribution') reg.outlet = true;
+    else if (r.from_name === 'entity') reg.entity = Number(r.value.text[0]);
+    else if (r.from_name === 'fact') reg.fact = { id: r.value.fact_id, stance: r.value.choices[0] }; // workspace_facts.js
   }
   return sortRegions(out);
 }
@@ -184,10 +187,12 @@ function toResult() {
     const statement = r.statement.trim();
     if (!isClaimLabel(r.label)) {
       if (norm) extras.push(perRegion(r.id, 'normalised', 'textarea', { text: [norm] }));
+      if (r.entity) extras.push(perRegion(r.id, 'entity', 'textarea', { text: [String(r.entity)] }));
       continue;
     }
     if (statement) extras.push(perRegion(r.id, 'statement', 'textarea', { text: [statement] }));
     if (r.outlet) extras.push(perRegion(r.id, 'attribution', 'choices', { choices: ['outlet'] }));
+    if (r.fact) extras.push(perRegion(r.id, 'fact', 'choices', { choices: [r.fact.stance], fact_id: r.fact.id }));
     for (const role of ROLES) {
       const to = r.parts[role];
       if (to && ids.has(to)) {
@@ -236,7 +241,7 @@ function applyLabel(name) {
       return;
     }
     remember();
-    const reg = { id: newId(), start, end, text: textOf(start, end), label: name, norm: '', statement: '', outlet: false, parts: {} };
+    const reg = { id: newId(), start, end, text: textOf(start, end), label: name, norm: '', statement: '', outlet: false, parts: {}, entity: null };
     regions.push(reg);
     sortRegions(regions);
     pending = null;
@@ -254,6 +259,7 @@ function applyLabel(name) {
       reg.statement = '';
       dropReferencesTo(reg.id);
     }
+    reg.entity = null; // an entity has one type: the link does not survive a new label
     reg.label = name;
   } else {
     announce('Select some text first, then choose a label.');
@@ -467,6 +473,8 @@ function short(s, n = 60) {
   return s.length > n ? s.slice(0, n - 1) + '…' : s;
 }
 
+const renderHooks = []; // functions(regionsChanged) run after every render, see Crosscheck.workspace
+
 function renderList() {
   const list = $('spans');
   const frag = document.createDocumentFragment();
@@ -550,6 +558,7 @@ function render(regionsChanged = true) {
     $('undo').disabled = !undoStack.length;
     $('redo').disabled = !redoStack.length;
   }
+  for (const fn of renderHooks) fn(regionsChanged);
 }
 
 function scrollToOffsets(start, end) {
@@ -927,6 +936,31 @@ function bind() {
     if (document.visibilityState === 'visible' && Date.now() - lastActivity < IDLE_AFTER_MS) spent += 1;
   }, 1000);
 }
+
+// The workspace as other modules see it (workspace_entities.js, workspace_suggestions.js,
+// workspace_facts.js). Regions are plain objects: change them between remember() (an undo
+// step) and render() + changed() (repaint, keep locally, save), like the code above does.
+window.Crosscheck = window.Crosscheck || {};
+window.Crosscheck.workspace = {
+  data: DATA, // the page's json_script data
+  readonly: READONLY,
+  regions: () => regions, // the live array (replaced on undo/redo: call again, do not keep it)
+  selected: () => (selectedId && byId(selectedId)) || null,
+  byId,
+  newId,
+  sortRegions,
+  select, // select(id, {scroll})
+  remember,
+  render, // render(regionsChanged = true)
+  changed, // mark unsaved and schedule a save
+  announce,
+  textOf,
+  toRange, // code-point offsets -> DOM Range
+  toOffset, // DOM point -> code-point offset
+  caret: () => caret.focus,
+  isClaimLabel,
+  onRender: (fn) => renderHooks.push(fn),
+};
 
 installStyles();
 regions = fromResult(DATA.result);

@@ -1,0 +1,134 @@
+"""Agreement wired to the database: loading submitted work, caching figures on completion."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AbstractUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from annotate.models import Claim, Task
+from tests.factories import span, task_make
+from tests.verify.adjudication_helpers import TEXT, disputed_task, review
+from verify.agreement import CLAIM, SpanItem, task_agreement
+from verify.models import Adjudication, Entity, Fact, TaskAgreement
+from verify.services.agreement import (
+    agreement_compute_many,
+    agreement_dump,
+    agreement_load,
+    task_annotations_load,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_loads_only_submitted_annotations_with_links(
+    alice: AbstractUser, bob: AbstractUser, dave: AbstractUser
+) -> None:
+    task = task_make(text=TEXT, required_overlap=3)
+    text = task.article.text
+    entity = Entity.objects.create(type="PER", preferred_name="Andrey Belousov")
+    fact = Fact.objects.create(statement="Belousov met Abu Qasra")
+    result = [
+        span(text, "Andrey Belousov", "PER", rid="m1"),
+        span(text, "Belousov met Murhaf Abu Qasra", "CLAIM", rid="c1"),
+    ]
+    result.append(
+        {"id": "m1", "from_name": "entity", "to_name": "text", "type": "textarea",
+         "value": {"text": [str(entity.pk)]}}
+    )  # fmt: skip
+    alice_annotation = review(task, alice, result, submit=False)
+    Claim.objects.filter(annotation=alice_annotation).update(fact=fact, stance="supports")
+    from annotate.services.annotations import annotation_submit
+
+    alice_annotation.refresh_from_db()
+    annotation_submit(annotation=alice_annotation, version=alice_annotation.version)
+    review(task, bob, [span(text, "Moscow", "LOC", rid="m9")])
+    review(task, dave, [span(text, "Moscow", "LOC", rid="m9")], submit=False)  # a draft
+
+    with CaptureQueriesContext(connection) as queries:
+        loaded = task_annotations_load(task_ids=[task.pk])[task.pk]
+
+    assert len(queries) == 4  # annotations, labels, mentions, claims
+    assert loaded.reviewers == ("alice", "bob")
+    start = text.index("Belousov met")
+    assert set(loaded.spans) == {
+        SpanItem("alice", 0, 15, "PER", str(entity.pk)),
+        SpanItem("alice", start, start + 29, "CLAIM", None, str(fact.pk), "supports", CLAIM),
+        SpanItem("bob", text.index("Moscow"), text.index("Moscow") + 6, "LOC"),
+    }
+
+
+def test_the_last_submission_caches_agreement_and_queues_the_conflicts(
+    alice: AbstractUser, bob: AbstractUser
+) -> None:
+    task = disputed_task(alice, bob)
+
+    assert task.state == Task.State.COMPLETE
+    row = TaskAgreement.objects.get(task=task)
+    assert row.reviewers == ["alice", "bob"]
+    # missing date, Abu Qasra boundaries, Moscow label
+    assert row.conflict_count == 3
+    assert {kind for _, kind, _, _ in row.conflicts} == {"missing", "boundaries", "label"}
+    # 3 matched of 4 and 3 spans overlapping; labelled: Belousov, Abu Qasra -> 2 * 2 / 7
+    assert row.summary == pytest.approx(4 / 7)
+    adjudication = Adjudication.objects.get(task=task)
+    assert adjudication.state == Adjudication.State.PENDING
+    assert adjudication.conflict_count == 3
+
+
+def test_a_draft_does_not_start_the_comparison(alice: AbstractUser, bob: AbstractUser) -> None:
+    task = task_make(text=TEXT)
+    review(task, alice, [span(task.article.text, "Moscow", "LOC")])
+    review(task, bob, [span(task.article.text, "Moscow", "LOC")], submit=False)
+
+    assert not TaskAgreement.objects.filter(task=task).exists()
+    assert not Adjudication.objects.filter(task=task).exists()
+
+
+def test_cached_figures_pool_like_the_pure_figures(alice: AbstractUser, bob: AbstractUser) -> None:
+    task = disputed_task(alice, bob)
+    loaded = task_annotations_load(task_ids=[task.pk])[task.pk]
+    agreement = task_agreement(loaded)
+
+    again = agreement_load(agreement_dump(agreement), task_id=task.pk)
+
+    assert again.as_dict() == agreement.as_dict()
+
+
+def test_computing_many_tasks_replaces_old_rows(alice: AbstractUser, bob: AbstractUser) -> None:
+    first = disputed_task(alice, bob)
+    second = disputed_task(alice, bob)
+    TaskAgreement.objects.filter(task=first).update(conflict_count=99)
+
+    count = agreement_compute_many(task_ids=[first.pk, second.pk])
+
+    assert count == 2
+    assert list(TaskAgreement.objects.order_by("task").values_list("task", "conflict_count")) == [
+        (first.pk, 3),
+        (second.pk, 3),
+    ]
+
+
+def test_the_refresh_command_opens_missing_adjudications(
+    alice: AbstractUser, bob: AbstractUser
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    task = disputed_task(alice, bob)
+    Adjudication.objects.filter(task=task).delete()
+    TaskAgreement.objects.filter(task=task).delete()
+
+    dry = StringIO()
+    call_command("agreement_refresh", "--dry-run", stdout=dry)
+    assert "would open 1 adjudication(s)" in dry.getvalue()
+    assert not Adjudication.objects.filter(task=task).exists()
+
+    out = StringIO()
+    call_command("agreement_refresh", stdout=out)
+
+    assert "opened 1 adjudication(s); recomputed 1 task(s)" in out.getvalue()
+    assert Adjudication.objects.get(task=task).conflict_count == 3
+    assert TaskAgreement.objects.get(task=task).conflict_count == 3
