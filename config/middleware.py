@@ -28,5 +28,7 @@ class LoginRequiredMiddleware:
             # Token-authenticated API calls are authenticated by DRF, not the session.
             if request.headers.get("Authorization", "").startswith("Token "):
                 return self.get_response(request)
-            return JsonResponse({"detail": "Authentication credentials were not provided."}, status=401)
+            return JsonResponse(
+                {"detail": "Authentication credentials were not provided."}, status=401
+            )
         return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)

@@ -42,12 +42,15 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "axes",
     "annotate",
     "verify",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so redirects and refusals made by later middleware get the CSP too.
+    "config.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -56,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.LoginRequiredMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -115,6 +120,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Serve app static files straight from the apps when `collectstatic` has not been run
+# (`make run` on a new machine); production runs collectstatic into STATIC_ROOT.
+WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -157,6 +165,11 @@ CROSSCHECK_IMPORT_BATCH_SIZE = int(os.environ.get("CROSSCHECK_IMPORT_BATCH_SIZE"
 # off with CROSSCHECK_SUGGEST_ON_IMPORT=0 (then run `manage.py suggest --since DATE`).
 CROSSCHECK_JOB_QUEUE = os.environ.get("CROSSCHECK_JOB_QUEUE", "")
 CROSSCHECK_SUGGEST_ON_IMPORT = os.environ.get("CROSSCHECK_SUGGEST_ON_IMPORT", "1") != "0"
+# Gold dataset releases (verify.services.releases): one folder per release, written to a
+# temporary folder beside it and renamed.
+CROSSCHECK_RELEASES_DIR = Path(
+    os.environ.get("CROSSCHECK_RELEASES_DIR", BASE_DIR / "var" / "releases")
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -166,3 +179,40 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# Security (docs/decisions.md, "Security and data safety"). Headers and the CSP come from
+# config/security.py. Login attempts are rate-limited by django-axes: after
+# AXES_FAILURE_LIMIT failures for one username from one address, that pair is refused
+# (HTTP 429) for AXES_COOLOFF_TIME hours; a successful login resets the count.
+AUTHENTICATION_BACKENDS = [
+    "config.security.LoginAttemptsBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("CROSSCHECK_LOGIN_LOCKOUT", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("CROSSCHECK_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = float(os.environ.get("CROSSCHECK_LOGIN_COOLOFF_HOURS", 0.25))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+# Production mode (README, "Running in production"): DJANGO_DEBUG=0 needs a real
+# DJANGO_SECRET_KEY and turns on HTTPS-only cookies, the HTTPS redirect and HSTS.
+if not DEBUG:
+    from django.core.exceptions import ImproperlyConfigured
+
+    if SECRET_KEY.startswith("dev-only-") or len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured(
+            "DJANGO_DEBUG=0 needs DJANGO_SECRET_KEY (50+ random characters), e.g. from "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 31536000))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+    if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+        # Only behind a proxy that sets this header itself and strips it from clients.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -27,8 +27,9 @@ exit "${STAND_IN_EXIT:-0}"
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    for name in ("Makefile", "requirements.txt", "requirements-dev.txt"):
-        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    for requirements in ROOT.glob("requirements*.txt"):
+        shutil.copy(requirements, tmp_path / requirements.name)
     bin_dir = tmp_path / ".venv" / "bin"
     bin_dir.mkdir(parents=True)
     for tool in ("python", "pytest", "ruff"):
@@ -62,14 +63,8 @@ def test_install_runs_pip_once_and_again_only_when_requirements_change(project: 
     third = make(project, "install")
 
     assert (first.returncode, second.returncode, third.returncode) == (0, 0, 0)
-    pip_calls = [call for call in calls(project) if "pip install" in call]
-    assert (
-        pip_calls
-        == [
-            "python -m pip install --disable-pip-version-check -q -r requirements.txt",
-        ]
-        * 2
-    )
+    runtime_installs = [call for call in calls(project) if call.endswith("-r requirements.txt")]
+    assert len(runtime_installs) == 2
     assert len(list((project / ".venv").glob(".installed-run-*"))) == 1
 
 
@@ -78,9 +73,8 @@ def test_installing_dev_requirements_also_satisfies_run(project: Path) -> None:
     make(project, "install")
 
     pip_calls = [call for call in calls(project) if "pip install" in call]
-    assert pip_calls == [
-        "python -m pip install --disable-pip-version-check -q -r requirements-dev.txt"
-    ]
+    assert any(call.endswith("-r requirements-dev.txt") for call in pip_calls)
+    assert not any(call.endswith("-r requirements.txt") for call in pip_calls)
 
 
 def test_run_migrates_creates_accounts_imports_seeds_then_serves_in_that_order(

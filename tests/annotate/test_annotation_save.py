@@ -159,6 +159,9 @@ def test_it_refuses_changes_after_submit(draft: Annotation) -> None:
 def test_a_task_stays_in_progress_until_enough_reviewers_submit(
     project: Project, alice: AbstractUser, bob: AbstractUser
 ) -> None:
+    # Without automatic acceptance, so the task stops at complete (awaiting an admin).
+    project.auto_accept_agreement = False
+    project.save(update_fields=["auto_accept_agreement"])
     task = task_make(text=TEXT, required_overlap=2)
     a = task_start_for_reviewer(task=task, reviewer=alice)
     b = task_start_for_reviewer(task=task, reviewer=bob)

@@ -7,6 +7,9 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from annotate.models import LabelType, Mention
+from annotate.services.projects import project_ensure_default
+from tests.factories import annotation_make, task_make
 from verify.models import Alias, AliasToken, Entity, EntityChange, EntityDistinction
 from verify.services.entities import (
     entity_add_alias,
@@ -242,3 +245,48 @@ def test_distinguishing_a_pair_is_stored_once_in_order(carol: AbstractUser) -> N
     entity_distinguish(first=a, second=b, user=carol)
 
     assert list(EntityDistinction.objects.values_list("first", "second")) == [(a.pk, b.pk)]
+
+
+def _mention_linked_to(entity: Entity, *, text: str, reviewer: AbstractUser) -> Mention:
+    project = project_ensure_default()
+    body = f"Встреча: {text}."
+    annotation = annotation_make(task=task_make(text=body), reviewer=reviewer)
+    start = body.index(text)
+    return Mention.objects.create(
+        annotation=annotation,
+        region_id=f"m-{entity.pk}-{start}",
+        label=LabelType.objects.get(project=project, name="PER"),
+        start=start,
+        end=start + len(text),
+        text=text,
+        entity=entity,
+    )
+
+
+def test_merge_moves_reviewers_mention_links_to_the_kept_entity(
+    alice: AbstractUser, carol: AbstractUser
+) -> None:
+    keep = entity_create(type="PER", preferred_name="مرهف أبو قصرة", user=carol)
+    merge = entity_create(type="PER", preferred_name="Мурхаф Абу Касра", user=carol)
+    mention = _mention_linked_to(merge, text="Мурхаф Абу Касра", reviewer=alice)
+
+    entity_merge(keep=keep, merge=merge, user=carol, rationale="same person")
+
+    mention.refresh_from_db()
+    assert mention.entity_id == keep.pk
+
+
+def test_split_moves_only_the_mentions_written_with_a_moved_alias(
+    alice: AbstractUser, carol: AbstractUser
+) -> None:
+    entity = entity_create(type="PER", preferred_name="Асаад аш-Шибани", user=carol)
+    moved = entity_add_alias(entity=entity, text="Башар Асад", user=carol)
+    stays = _mention_linked_to(entity, text="Асаад аш-Шибани", reviewer=alice)
+    goes = _mention_linked_to(entity, text="Башар Асад", reviewer=alice)
+
+    change = entity_split(entity=entity, aliases=[moved], user=carol, rationale="two people")
+
+    stays.refresh_from_db()
+    goes.refresh_from_db()
+    assert stays.entity_id == entity.pk
+    assert goes.entity_id == change.other.pk

@@ -268,13 +268,14 @@ def _gold_rebuild(
     return facts | {row.fact_id for row in rows if row.fact_id is not None}
 
 
-def _facts_refresh(fact_ids: Iterable[int]) -> None:
-    """Verdicts read the gold layer: refresh the facts it touched."""
-    try:
-        from verify.services.facts import fact_verdict_refresh
-    except ImportError:  # the facts service has not landed yet: nothing to refresh
-        return
-    for fact in Fact.objects.filter(pk__in=set(fact_ids)):
+def _facts_refresh(fact_ids: Iterable[int], *, task: Task) -> None:
+    """Verdicts read the gold layer: refresh the facts it touched before or after, and
+    every fact the task's reviewers linked (a link the admin rejected must stop counting
+    as submitted evidence too)."""
+    from verify.services.facts import fact_verdict_refresh, fact_verdicts_refresh_for_task
+
+    refreshed = {fact.pk for fact in fact_verdicts_refresh_for_task(task=task)}
+    for fact in Fact.objects.filter(pk__in=set(fact_ids) - refreshed):
         fact_verdict_refresh(fact=fact)
 
 
@@ -313,7 +314,7 @@ def _accept_automatically(*, task: Task, adjudication: Adjudication) -> None:
     drafts, _ = gold_drafts(view=view, decisions=[decision])
     facts = _gold_rebuild(task=task, adjudication=adjudication, view=view, drafts=drafts)
     _finish(task=task, adjudication=adjudication, automatic=True)
-    transaction.on_commit(lambda: _facts_refresh(facts))
+    transaction.on_commit(lambda: _facts_refresh(facts, task=task))
 
 
 def _finish(*, task: Task, adjudication: Adjudication, automatic: bool) -> None:
@@ -502,7 +503,7 @@ def adjudication_save(
         facts = _gold_rebuild(task=task, adjudication=adjudication, view=view, drafts=drafts)
         if complete:
             _finish(task=task, adjudication=adjudication, automatic=False)
-            transaction.on_commit(lambda: _facts_refresh(facts))
+            transaction.on_commit(lambda: _facts_refresh(facts, task=task))
     adjudication.refresh_from_db()
     return adjudication
 

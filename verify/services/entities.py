@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
 from verify.matching import detect_script, key_tokens_for_index, name_key
 from verify.models import Alias, AliasToken, Entity, EntityChange, EntityDistinction
@@ -103,7 +104,7 @@ def entity_merge(
     AliasToken.objects.filter(entity=merge).update(entity=keep)
     # Entities merged into `merge` earlier now point straight at `keep`: one hop, always.
     Entity.objects.filter(merged_into=merge).update(merged_into=keep)
-    # When Mention.entity and Fact links exist, re-point them from `merge` to `keep` here.
+    _links_repoint(old=merge, new=keep)
 
     qid = merge.wikidata_qid
     merge.merged_into = keep
@@ -122,6 +123,35 @@ def entity_merge(
         before=before,
         after={"entity": _snapshot(keep), "other": _snapshot(merge)},
     )
+
+
+def _links_repoint(*, old: Entity, new: Entity, texts: Sequence[str] | None = None) -> None:
+    """Everything that names `old` names `new`: reviewers' mentions, gold spans, suggestions
+    and fact parts. With `texts` (a split) only mentions and spans with those surface forms
+    move. Verdicts whose origins went through these mentions are recomputed."""
+    from annotate.models import Claim, Mention, Suggestion
+    from verify.models import Fact, GoldSpan
+
+    def moving(queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset if texts is None else queryset.filter(text__in=texts)
+
+    mention_ids = list(moving(Mention.objects.filter(entity=old)).values_list("pk", flat=True))
+    Mention.objects.filter(pk__in=mention_ids).update(entity=new)
+    moving(GoldSpan.objects.filter(entity=old)).update(entity=new)
+    moving(Suggestion.objects.filter(entity=old)).update(entity=new)
+    if texts is None:
+        for part in ("subject", "object", "place"):
+            Fact.objects.filter(**{part: old}).update(**{part: new})
+    facts = set(
+        Claim.objects.filter(attributed_to_mention__in=mention_ids, fact__isnull=False).values_list(
+            "fact_id", flat=True
+        )
+    )
+    if facts:
+        from verify.services.facts import fact_verdict_refresh
+
+        for fact in Fact.objects.filter(pk__in=facts):
+            fact_verdict_refresh(fact=fact)
 
 
 @transaction.atomic
@@ -149,7 +179,8 @@ def entity_split(
     new.save()
     Alias.objects.filter(pk__in=alias_ids).update(entity=new)
     AliasToken.objects.filter(alias_id__in=alias_ids).update(entity=new)
-    # When Mention.entity exists, mentions whose text is a moved alias move with it here.
+    moved_texts = [alias.text for alias in moving]
+    _links_repoint(old=entity, new=new, texts=moved_texts)
 
     remaining = list(entity.aliases.order_by("id").values_list("text", flat=True))
     if entity.preferred_name not in remaining:
