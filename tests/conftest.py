@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
@@ -58,3 +61,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         from tests.browser.conftest import require_browser
 
         require_browser()
+
+
+@pytest.fixture
+def releases_dir(settings: Any, tmp_path: Path) -> Path:
+    """Gold releases go to a temporary folder, never the project's var/releases."""
+    folder = tmp_path / "releases"
+    settings.CROSSCHECK_RELEASES_DIR = folder
+    return folder

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import AbstractUser
@@ -26,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from annotate.models import Annotation, ImportBatch, Suggestion
 from tests.verify.adjudication_helpers import disputed_task
 from verify.models import Entity, Fact
+from verify.services.releases import release_publish
 
 # Outcomes
 OK = "ok"  # allowed: any answer that is not one of the below (2xx, 3xx, a 400 for the empty body)
@@ -108,6 +111,14 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     "verify:fact-adjudication": ADMIN,
     "verify:dashboard": ADMIN,
     "verify:dashboard-csv": ADMIN,
+    # gold releases: publishing, downloading and comparing are for admins
+    "verify-api:releases": ADMIN,
+    "verify-api:release-compare": ADMIN,
+    "verify-api:release-detail": ADMIN,
+    "verify:release-list": ADMIN,
+    "verify:release-compare": ADMIN,
+    "verify:release-detail": ADMIN,
+    "verify:release-download": ADMIN,
 }
 
 
@@ -138,7 +149,11 @@ def test_every_url_has_a_rule() -> None:
 
 
 @pytest.fixture
-def ids(alice: AbstractUser, bob: AbstractUser, carol: AbstractUser) -> dict[str, int]:
+def ids(
+    alice: AbstractUser, bob: AbstractUser, carol: AbstractUser, settings: Any, tmp_path: Path
+) -> dict[str, int]:
+    settings.CROSSCHECK_RELEASES_DIR = tmp_path  # a real, published (empty) release
+    release = release_publish(name="v1", user=carol)
     task = disputed_task(alice, bob)
     suggestion = Suggestion.objects.create(
         article=task.article, start=0, end=6, label="PER", text=task.article.text[:6],
@@ -152,6 +167,7 @@ def ids(alice: AbstractUser, bob: AbstractUser, carol: AbstractUser) -> dict[str
         "entity_id": Entity.objects.create(type="PER", preferred_name="Andrey Belousov").pk,
         "fact_id": Fact.objects.create(statement="Belousov met Abu Qasra", verdict="disputed").pk,
         "suggestion_id": suggestion.pk,
+        "release_id": release.pk,
     }
 
 

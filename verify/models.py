@@ -522,3 +522,52 @@ class FactAdjudication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outcome} on fact #{self.fact_id}"
+
+
+# --- gold dataset releases (issue 6) ------------------------------------------------------
+
+RELEASE_NAME_VALIDATOR = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$",
+    "A release name is letters, digits, dots, dashes and underscores (e.g. v1 or 2026-11).",
+)
+
+
+class GoldRelease(models.Model):
+    """One versioned release of the gold layer: who, when, the filters, counts and checksums.
+
+    The files live in `settings.CROSSCHECK_RELEASES_DIR / path`; they hold no timestamp or
+    name, so two releases of unchanged data are byte-identical and the time lives here.
+    A release that failed (validation or writing) is kept as a record with its problems,
+    and has no folder.
+    """
+
+    class State(models.TextChoices):
+        BUILDING = "building", "Building"
+        PUBLISHED = "published", "Published"
+        FAILED = "failed", "Failed"
+
+    name = models.CharField(max_length=80, unique=True, validators=[RELEASE_NAME_VALIDATOR])
+    version = models.PositiveIntegerField(unique=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.BUILDING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # {"languages": ["ar", "ru"], "since": "2025-10-01"}: empty lists / None when not used.
+    filters = models.JSONField(default=dict, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    # file path inside the release -> sha256 hex, as in checksums.sha256.
+    checksums = models.JSONField(default=dict, blank=True)
+    # The release folder (absolute; under CROSSCHECK_RELEASES_DIR unless --out); empty until
+    # published.
+    path = models.CharField(max_length=1000, blank=True)
+    # Validation problems (one sentence each) and the error that stopped a failed release.
+    problems = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"release {self.name} (v{self.version}, {self.state})"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from verify import views, views_adjudication, views_facts
+from verify import views, views_adjudication, views_facts, views_releases
 
 app_name = "verify"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -35,4 +35,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("dashboard/", views_adjudication.dashboard, name="dashboard"),
     path("dashboard/agreement.csv", views_adjudication.dashboard_csv, name="dashboard-csv"),
+    # Gold releases (admins only).
+    path("releases/", views_releases.release_list, name="release-list"),
+    path("releases/compare/", views_releases.release_compare, name="release-compare"),
+    path("releases/<int:release_id>/", views_releases.release_detail, name="release-detail"),
+    path(
+        "releases/<int:release_id>/download/",
+        views_releases.release_download,
+        name="release-download",
+    ),
 ]

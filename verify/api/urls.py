@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from verify.api import adjudication, agreement, entities, facts
+from verify.api import adjudication, agreement, entities, facts, releases
 
 app_name = "verify-api"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -46,4 +46,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         agreement.AgreementTaskDetailApi.as_view(),
         name="agreement-task",
     ),
+    path("releases/", releases.ReleaseCollectionApi.as_view(), name="releases"),
+    path("releases/compare/", releases.ReleaseCompareApi.as_view(), name="release-compare"),
+    path("releases/<int:release_id>/", releases.ReleaseDetailApi.as_view(), name="release-detail"),
 ]
