@@ -27,12 +27,12 @@ from annotate.services.suggestions import (
 MAX_IDS = 1000
 
 
-class SuggestionEntitySerializer(serializers.Serializer[None]):
+class PreAnnotationEntitySerializer(serializers.Serializer[None]):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class SuggestionSerializer(serializers.Serializer[None]):
+class PreAnnotationSerializer(serializers.Serializer[None]):
     id = serializers.IntegerField()
     start = serializers.IntegerField(help_text="Unicode code points into the article text.")
     end = serializers.IntegerField()
@@ -41,10 +41,10 @@ class SuggestionSerializer(serializers.Serializer[None]):
     value = serializers.CharField(help_text="A DATE's ISO date or range; empty otherwise.")
     source = serializers.ChoiceField(choices=Suggestion.Source.choices)
     score = serializers.FloatField(allow_null=True)
-    entity = SuggestionEntitySerializer(allow_null=True, help_text="The known entity matched.")
+    entity = PreAnnotationEntitySerializer(allow_null=True, help_text="The known entity matched.")
 
 
-class DecisionSerializer(serializers.Serializer[None]):
+class SuggestionDecisionSerializer(serializers.Serializer[None]):
     decision = serializers.ChoiceField(choices=SuggestionDecision.Decision.choices)
 
 
@@ -52,7 +52,7 @@ class TaskSuggestionListApi(APIView):
     @extend_schema(
         summary="Suggestions on a task that you have not decided on yet",
         responses={
-            200: SuggestionSerializer(many=True),
+            200: PreAnnotationSerializer(many=True),
             404: OpenApiResponse(description="No such task, or you have not started it."),
         },
     )
@@ -66,12 +66,15 @@ class TaskSuggestionListApi(APIView):
 class SuggestionDecisionApi(APIView):
     @extend_schema(
         summary="Accept or reject one suggestion (for you only)",
-        request=DecisionSerializer,
-        responses={200: DecisionSerializer, 404: OpenApiResponse(description="Not yours to see.")},
+        request=SuggestionDecisionSerializer,
+        responses={
+            200: SuggestionDecisionSerializer,
+            404: OpenApiResponse(description="Not yours to see."),
+        },
     )
     def post(self, request: Request, suggestion_id: int) -> Response:
         suggestion = suggestion_get_for_reviewer(suggestion_id=suggestion_id, reviewer=request.user)
-        body = DecisionSerializer(data=request.data)
+        body = SuggestionDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         row = suggestion_decide(
             suggestion=suggestion, reviewer=request.user, decision=body.validated_data["decision"]
@@ -90,7 +93,7 @@ class SuggestionDecisionApi(APIView):
 
 
 class SuggestionDecisionManyApi(APIView):
-    class ManyInputSerializer(DecisionSerializer):
+    class ManyInputSerializer(SuggestionDecisionSerializer):
         ids = serializers.ListField(
             child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=MAX_IDS
         )

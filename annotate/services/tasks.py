@@ -167,10 +167,14 @@ def task_next_for_reviewer(
     ordered = candidates.order_by("-mine", untouched.asc(), remaining.asc(), "id").values_list(
         "pk", flat=True
     )
-    # A candidate can fill up between the ranking and the lock: try the next few.
-    for task_id in list(ordered[:10]):
-        try:
-            return task_start_for_reviewer(task=Task(pk=task_id), reviewer=reviewer)
-        except ValidationError:
-            continue
+    # A candidate can fill up between the ranking and the lock (every reviewer ranks the
+    # same tasks first): try ten, then rank again without those, until none is left.
+    tried: set[int] = set()
+    while batch := list(ordered.exclude(pk__in=tried)[:10]):
+        for task_id in batch:
+            tried.add(task_id)
+            try:
+                return task_start_for_reviewer(task=Task(pk=task_id), reviewer=reviewer)
+            except ValidationError:
+                continue
     return None
