@@ -152,7 +152,8 @@ def article_metadata_tables(*, metadata: dict[str, Any], text: str = "") -> list
     """
     tables: list[MetadataTable] = []
     other = MetadataTable(title="Other", columns=["Field", "Value"])
-    for key, value in metadata.items():
+    # PostgreSQL's jsonb does not keep key order: order by a fixed preference, then name.
+    for key, value in sorted(metadata.items(), key=lambda kv: _key_rank(kv[0])):
         title = _humanise(key)
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             tables.append(_records_table(title, value, text=text))
@@ -173,6 +174,7 @@ def _records_table(title: str, records: list[dict[str, Any]], *, text: str) -> M
     columns: list[str] = []
     for record in records:
         columns.extend(k for k in record if k not in columns)
+    columns.sort(key=_key_rank)
     rows = [[_cell(record.get(k)) for k in columns] for record in records]
     headers = [_humanise(c) for c in columns]
     if text and {"start", "end"} <= set(columns):
@@ -180,6 +182,14 @@ def _records_table(title: str, records: list[dict[str, Any]], *, text: str) -> M
         for row, record in zip(rows, records, strict=True):
             row.append(Cell(_excerpt(text, record.get("start"), record.get("end"))))
     return MetadataTable(title=title, columns=headers, rows=rows)
+
+
+# Keys shown first, in this order (offsets before what they hold); the rest by name.
+_KEY_ORDER = ("line", "start", "end", "kind", "languages", "text", "paragraphs", "removed")
+
+
+def _key_rank(key: str) -> tuple[int, str]:
+    return (_KEY_ORDER.index(key) if key in _KEY_ORDER else len(_KEY_ORDER), key)
 
 
 def _excerpt(text: str, start: Any, end: Any, limit: int = 80) -> str:
