@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import os
 import random
+import secrets
 import shlex
 import shutil
 import subprocess
@@ -146,6 +147,8 @@ def fresh_database(db: str, workdir: Path) -> dict[str, str]:
     env.pop("DATABASE_URL", None)
     # As deployed: with DEBUG on, Django also formats and logs every query.
     env["DJANGO_DEBUG"] = os.environ.get("DJANGO_DEBUG", "0")
+    if env["DJANGO_DEBUG"] == "0" and "DJANGO_SECRET_KEY" not in env:
+        env["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)  # production mode requires one
     if db == "sqlite":
         path = workdir / "bench.sqlite3"
         for suffix in ("", "-wal", "-shm"):
@@ -166,8 +169,13 @@ def fresh_database(db: str, workdir: Path) -> dict[str, str]:
     return env
 
 
-def measure(db: str, count: int, folder: Path, workdir: Path) -> dict[str, object]:
+def measure(
+    db: str, count: int, folder: Path, workdir: Path, *, suggestions: bool
+) -> dict[str, object]:
     env = fresh_database(db, workdir)
+    # The import itself: parse, normalise, store. Suggestions (NER, dates) run after it,
+    # inline by default and far slower; --suggestions leaves them on.
+    env["CROSSCHECK_SUGGEST_ON_IMPORT"] = "1" if suggestions else "0"
     result = subprocess.run(
         [sys.executable, __file__, "--child", str(folder)],
         env=env,
@@ -205,6 +213,9 @@ def main() -> None:
     parser.add_argument("--child", metavar="FOLDER", help=argparse.SUPPRESS)
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
     parser.add_argument("--corpus", choices=sorted(CORPORA), default="varied")
+    parser.add_argument(
+        "--suggestions", action="store_true", help="leave suggestions on import on (slow)"
+    )
     args = parser.parse_args()
     if args.child:
         child(args.child)
@@ -219,8 +230,8 @@ def main() -> None:
             megabytes = write_articles(folder, count, corpus=args.corpus) / 1e6
             print(f"N={count:,}: wrote {megabytes:.1f} MB of articles", file=sys.stderr)
             for db in databases:
-                row = measure(db, count, folder, workdir)
-                row["corpus"] = args.corpus
+                row = measure(db, count, folder, workdir, suggestions=args.suggestions)
+                row["corpus"] = args.corpus + (" + suggestions" if args.suggestions else "")
                 rows.append(row)
                 print(f"  {db}: {row['seconds']:.2f} s — {row['summary']}", file=sys.stderr)
             if not args.keep:
