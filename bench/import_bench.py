@@ -5,7 +5,12 @@
 
 Each article recombines paragraphs of the five seeds (seeded RNG, so runs are
 comparable), is about as long as a seed, and starts with a ` date YYYY-MM-DD` header
-most of the time. One file per article, in a temporary folder.
+most of the time. One file per article, in a temporary folder. `--corpus varied` (the
+default) also swaps a quarter of the words for other seed words, so each article has its
+own wording; `--corpus recombined` keeps the paragraphs as they are (see CORPORA).
+
+Production settings (DJANGO_DEBUG=0) and suggestions off, so the import itself is timed;
+`--suggestions` leaves them on.
 
 Each N runs against a fresh database: a new SQLite file, or with --pg a PostgreSQL
 database `crosscheck_bench` dropped and created again (psql -h 127.0.0.1 -U postgres).
