@@ -4,8 +4,9 @@
 
 The five seeds are imported with the real import service into a fresh SQLite database
 (/tmp/crosscheck_suggest_bench.sqlite3, suggestions off), and `suggestions_compute` (what
-import and `manage.py suggest` store) runs on each. Gold is fixtures/gold_seeds.json (one
-annotator, not adjudicated: see bench/gold_seeds_annotate.py), matched by content hash.
+import and `manage.py suggest` store) runs on each. Gold is fixtures/gold_seeds.json (two
+reviewers annotated blind, an admin adjudicated the conflicts in the app: see
+bench/gold_seeds_annotate.py), matched by content hash.
 
 A suggestion counts as correct when its start, end and label equal a gold span's (exact
 match; a span one word too long is wrong). The language of a span is its paragraph's.
