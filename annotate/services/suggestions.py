@@ -23,11 +23,12 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import close_old_connections, transaction
 
 from annotate.models import Article, ImportBatch, Suggestion, SuggestionDecision
 from annotate.suggest import Suggestion as Found
@@ -242,12 +243,14 @@ def suggestions_refresh_batch(*, batch_id: int) -> RefreshCounts:
 
 
 def suggestions_after_import(*, batch: ImportBatch) -> str:
-    """Called once an import has committed: 'queued', 'inline', or 'off'.
+    """Called once an import has committed: 'queued', 'inline', 'off' or 'failed'.
 
-    With `CROSSCHECK_JOB_QUEUE` set (a Redis URL) the work goes to an RQ queue; otherwise
-    it runs here, inline. `CROSSCHECK_SUGGEST_ON_IMPORT = False` turns it off (bulk loads
-    then run `manage.py suggest --since`). A failure is logged, never fails the import:
-    the articles are stored and `manage.py suggest` can be run again.
+    With `CROSSCHECK_JOB_QUEUE` set (a Redis URL) the work goes to the RQ queue
+    `JOB_QUEUE_NAME`, which `manage.py suggest_worker` works off; otherwise it runs here,
+    inline. `CROSSCHECK_SUGGEST_ON_IMPORT = False` turns it off (bulk loads then run
+    `manage.py suggest --since`). A failure (an unreachable Redis, a broken suggester) is
+    logged and never fails the import: the articles are stored, and `manage.py suggest` can
+    be run again.
     """
     if batch.dry_run or not batch.created_count:
         return "off"
@@ -255,27 +258,58 @@ def suggestions_after_import(*, batch: ImportBatch) -> str:
         return "off"
     queue_url = getattr(settings, "CROSSCHECK_JOB_QUEUE", "")
     if queue_url:
-        _enqueue(queue_url, batch.pk)
+        try:
+            job_queue(queue_url).enqueue(
+                suggestions_job,
+                batch_id=batch.pk,
+                job_id=f"suggest-import-{batch.pk}",
+                description=f"suggestions for import #{batch.pk}",
+            )
+        except Exception:
+            logger.exception(
+                "suggestions for import #%s could not be queued at %s; run manage.py suggest",
+                batch.pk,
+                _redacted(queue_url),
+            )
+            return "failed"
         return "queued"
     try:
         suggestions_refresh_batch(batch_id=batch.pk)
     except Exception:
         logger.exception("suggestions for import #%s failed; run manage.py suggest", batch.pk)
+        return "failed"
     return "inline"
 
 
-def _enqueue(queue_url: str, batch_id: int) -> None:
+JOB_QUEUE_NAME = "crosscheck-suggestions"
+
+
+def suggestions_job(*, batch_id: int) -> dict[str, int]:
+    """What `manage.py suggest_worker` runs for a queued import: the batch's suggestions,
+    on a fresh database connection (a worker lives for days; connections do not)."""
+    close_old_connections()
     try:
-        from redis import Redis  # type: ignore[import-not-found]
-        from rq import Queue  # type: ignore[import-not-found]
-    except ImportError as e:  # pragma: no cover - depends on an optional install
-        raise ImproperlyConfigured(
-            "CROSSCHECK_JOB_QUEUE is set but rq is not installed: pip install rq"
-        ) from e
-    queue = Queue("crosscheck", connection=Redis.from_url(queue_url))  # pragma: no cover
-    queue.enqueue(  # pragma: no cover
-        "annotate.services.suggestions.suggestions_refresh_batch", batch_id=batch_id
-    )
+        counts = suggestions_refresh_batch(batch_id=batch_id)
+    finally:
+        close_old_connections()
+    return {"created": counts.created, "updated": counts.updated, "deleted": counts.deleted}
+
+
+def job_queue(queue_url: str) -> Any:
+    """The RQ queue suggestions go to (`rq.Queue` on the Redis at `queue_url`)."""
+    from redis import Redis
+    from rq import Queue
+
+    connection = Redis.from_url(queue_url, socket_connect_timeout=5, socket_timeout=30)
+    return Queue(JOB_QUEUE_NAME, connection=connection)
+
+
+def _redacted(url: str) -> str:
+    """The URL without a password, for messages."""
+    scheme, sep, rest = url.partition("://")
+    if "@" in rest:
+        rest = "***@" + rest.split("@", 1)[1]
+    return f"{scheme}{sep}{rest}"
 
 
 def suggestion_decide(
