@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files (the CSP allows 'self')
     "axes",
     "annotate",
     "verify",
@@ -150,6 +151,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Import articles, annotate them, verify facts across sources, export gold data.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/ under our CSP: Swagger UI from drf-spectacular-sidecar's static files, and
+    # its start-up script from a URL of its own (SpectacularSwaggerSplitView), not inline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Several models have a nested `State`; name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
         "ImportBatchStateEnum": "annotate.models.ImportBatch.State",
