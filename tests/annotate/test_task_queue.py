@@ -24,6 +24,26 @@ def next_task(user: AbstractUser) -> Task | None:
     return annotation.task if annotation else None
 
 
+def ask_at_once(users: list[AbstractUser]) -> list[Task | None]:
+    """Each user asks for their next task in a thread of their own, all released at once."""
+    barrier = threading.Barrier(len(users))
+    got: list[Task | None] = []
+
+    def ask(user: AbstractUser) -> None:
+        barrier.wait()
+        try:
+            got.append(next_task(user))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask, args=(u,)) for u in users]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return got
+
+
 def test_next_gives_the_oldest_task_when_none_is_started(
     project: Project, alice: AbstractUser
 ) -> None:
@@ -160,22 +180,7 @@ def test_two_reviewers_asking_at_once_do_not_both_get_the_last_slot() -> None:
 
     project_ensure_default()
     task = task_make(required_overlap=1)
-    users = [_user(f"reviewer{i}") for i in range(4)]
-    barrier = threading.Barrier(len(users))
-    got: list[Task | None] = []
-
-    def ask(user: AbstractUser) -> None:
-        barrier.wait()
-        try:
-            got.append(next_task(user))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=ask, args=(u,)) for u in users]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    got = ask_at_once([_user(f"reviewer{i}") for i in range(4)])
 
     assert sorted(got, key=lambda t: t is None) == [task, None, None, None]
     assert TaskLock.objects.filter(task=task).count() == 1
@@ -191,22 +196,7 @@ def test_many_reviewers_asking_at_once_each_get_a_task_while_tasks_remain() -> N
 
     project_ensure_default()
     tasks = [task_make(required_overlap=1) for _ in range(24)]
-    users = [_user(f"reviewer{i}") for i in range(24)]
-    barrier = threading.Barrier(len(users))
-    got: list[Task | None] = []
-
-    def ask(user: AbstractUser) -> None:
-        barrier.wait()
-        try:
-            got.append(next_task(user))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=ask, args=(u,)) for u in users]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    got = ask_at_once([_user(f"reviewer{i}") for i in range(24)])
 
     assert None not in got
     assert sorted(t.pk for t in got if t) == sorted(t.pk for t in tasks)
