@@ -1,9 +1,8 @@
 // The annotation workspace. No framework, no build step.
 //
-// Offsets are Unicode code points into the article text, as Python indexes it. The page
-// renders one block per line (`.ln`, `dir="auto"`, `data-start` = code-point offset of the
-// line), so the exact text is the blocks joined by "\n". DOM positions count UTF-16 units;
-// toOffset/toPoint convert, and stay right after characters outside the BMP (emoji).
+// Offsets are Unicode code points into the article text, as Python indexes it; the text
+// view and the offset <-> DOM conversions are `textview.js`, shared with the adjudication
+// page.
 // Highlights use the CSS Custom Highlight API: text nodes are never split, so nested and
 // overlapping spans cost nothing and offsets stay trivial.
 //
@@ -11,6 +10,8 @@
 // pagehide / visibilitychange) with the version it is based on. A 409 means another tab
 // saved first: nothing is overwritten, the local copy stays, and the reviewer chooses to
 // reload the saved copy or overwrite it with theirs.
+
+import { textView } from './textview.js';
 
 const DATA = JSON.parse(document.getElementById('ws-data').textContent);
 const READONLY = DATA.annotation.state !== 'draft';
@@ -21,74 +22,11 @@ const KEEPALIVE_LIMIT = 60000; // browsers cap keepalive bodies at 64 KiB
 
 const $ = (id) => document.getElementById(id);
 const docEl = $('doc');
-const blocks = Array.from(docEl.children);
-const blockIndex = new Map(blocks.map((b, i) => [b, i]));
-const starts = blocks.map((b) => Number(b.dataset.start));
-const TEXT = blocks.map((b) => b.textContent).join('\n');
-const CPS = Array.from(TEXT); // one entry per code point
-const ASTRAL = blocks.map((b) => /[\uD800-\uDFFF]/.test(b.textContent));
-const lineLen = blocks.map((b, i) => (ASTRAL[i] ? Array.from(b.textContent).length : b.textContent.length));
+const { blocks, starts, CPS, lineLen, blockAt, toOffset, toPoint, toRange, textOf } = textView(docEl);
 const LABELS = new Map(DATA.labels.map((l) => [l.name, l]));
 const ROLES = DATA.roles; // subject, object, time, place, attributed_to
 const PART_ROLES = ROLES.filter((r) => r !== 'attributed_to');
 const isClaimLabel = (name) => LABELS.get(name)?.kind === 'claim';
-
-// ---------------------------------------------------------------- offsets
-
-function blockAt(offset) {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
-function cpCount(s) {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
-}
-
-/** A DOM point (node, UTF-16 offset) -> code-point offset into TEXT, or null outside the text. */
-function toOffset(node, off) {
-  if (node === docEl) return off < blocks.length ? starts[off] : CPS.length;
-  const el = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
-  const block = el && el.closest('.ln');
-  const i = block ? blockIndex.get(block) : undefined;
-  if (i === undefined) return null;
-  if (node === block) return starts[i] + (off === 0 ? 0 : lineLen[i]);
-  const before = node.nodeValue.slice(0, off);
-  return starts[i] + (ASTRAL[i] ? cpCount(before) : before.length);
-}
-
-/** A code-point offset -> DOM point, the inverse of toOffset. */
-function toPoint(offset) {
-  const i = blockAt(offset);
-  const t = blocks[i].firstChild;
-  if (!t) return [blocks[i], 0];
-  const k = Math.min(offset - starts[i], lineLen[i]);
-  if (!ASTRAL[i]) return [t, k];
-  let u = 0;
-  let n = 0;
-  for (const ch of t.nodeValue) {
-    if (n === k) break;
-    u += ch.length;
-    n++;
-  }
-  return [t, u];
-}
-
-function toRange(start, end) {
-  const r = new Range();
-  r.setStart(...toPoint(start));
-  r.setEnd(...toPoint(end));
-  return r;
-}
-
-const textOf = (start, end) => CPS.slice(start, end).join('');
 
 // ------------------------------------------------------- snapping and trimming
 

@@ -10,6 +10,8 @@
 // the page was loaded at; the server appends them atomically or answers 409 when another
 // admin saved first (nothing of ours is written, the pending decisions stay here).
 
+import { textView } from '../annotate/textview.js';
+
 const $ = (id) => document.getElementById(id);
 let DATA = JSON.parse($('adj-data').textContent);
 const LABELS = DATA.labels;
@@ -17,62 +19,9 @@ const URLS = DATA.urls;
 const CSRF = DATA.csrf;
 
 const docEl = $('doc');
-const blocks = Array.from(docEl.children);
-const blockIndex = new Map(blocks.map((b, i) => [b, i]));
-const starts = blocks.map((b) => Number(b.dataset.start));
-const TEXT = blocks.map((b) => b.textContent).join('\n');
-const CPS = Array.from(TEXT);
-const ASTRAL = blocks.map((b) => /[\uD800-\uDFFF]/.test(b.textContent));
-const lineLen = blocks.map((b, i) => (ASTRAL[i] ? Array.from(b.textContent).length : b.textContent.length));
+const { CPS, toOffset, toPoint, toRange, textOf } = textView(docEl);
 
-// ---------------------------------------------------------------- offsets
-
-function blockAt(offset) {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
-function toOffset(node, off) {
-  if (node === docEl) return off < blocks.length ? starts[off] : CPS.length;
-  const el = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
-  const block = el && el.closest('.ln');
-  const i = block ? blockIndex.get(block) : undefined;
-  if (i === undefined) return null;
-  if (node === block) return starts[i] + (off === 0 ? 0 : lineLen[i]);
-  const before = node.nodeValue.slice(0, off);
-  return starts[i] + (ASTRAL[i] ? Array.from(before).length : before.length);
-}
-
-function toPoint(offset) {
-  const i = blockAt(offset);
-  const t = blocks[i].firstChild;
-  if (!t) return [blocks[i], 0];
-  const k = Math.min(offset - starts[i], lineLen[i]);
-  if (!ASTRAL[i]) return [t, k];
-  let u = 0;
-  let n = 0;
-  for (const ch of t.nodeValue) {
-    if (n === k) break;
-    u += ch.length;
-    n++;
-  }
-  return [t, u];
-}
-
-function toRange(start, end) {
-  const r = new Range();
-  r.setStart(...toPoint(start));
-  r.setEnd(...toPoint(end));
-  return r;
-}
-
-const textOf = (start, end) => CPS.slice(start, end).join('');
+// ---------------------------------------------------------------- selection
 
 function selectionOffsets() {
   const sel = window.getSelection();
