@@ -14,6 +14,8 @@ from argparse import ArgumentParser, ArgumentTypeError
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -32,6 +34,20 @@ def _languages(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+def _admin(username: str | None) -> AbstractBaseUser | None:
+    """The admin named by --user, or None; a clear error for anyone else."""
+    if username is None:
+        return None
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(f"--user: there is no user named {username!r}.")
+    if not (user.is_active and user.is_staff):
+        raise CommandError(
+            f"--user: {username} is not an active admin; only admins publish releases."
+        )
+    return user
+
+
 class Command(BaseCommand):
     help = "Publish a gold dataset release (adjudicated data only)."
 
@@ -41,10 +57,14 @@ class Command(BaseCommand):
         parser.add_argument("--languages", type=_languages, default=[], help="e.g. ru,ar")
         parser.add_argument("--since", type=_date, help="Articles published on or after DATE.")
         parser.add_argument("--dry-run", action="store_true", help="Build and check only.")
+        parser.add_argument(
+            "--user",
+            help="The admin publishing it, recorded with the release (default: none recorded).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         kwargs = {"name": options["name"], "languages": options["languages"],
-                  "since": options["since"]}  # fmt: skip
+                  "since": options["since"], "user": _admin(options["user"])}  # fmt: skip
         try:
             if options["dry_run"]:
                 with tempfile.TemporaryDirectory() as folder, transaction.atomic():
