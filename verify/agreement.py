@@ -28,9 +28,11 @@ the definitions in prose; in short:
 from __future__ import annotations
 
 import itertools
+import operator
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 MENTION = "mention"
 CLAIM = "claim"
@@ -144,10 +146,16 @@ def add_coincidences(matrix: dict[tuple[str, str], float], values: Sequence[str]
     if m < 2:
         return  # a value nobody else gave is not pairable
     weight = 1.0 / (m - 1)
-    for i, c in enumerate(values):
-        for j, k in enumerate(values):
-            if i != j:
-                matrix[c, k] = matrix.get((c, k), 0.0) + weight
+    pairs = _ORDERED_PAIRS.get(m)
+    if pairs is None:
+        pairs = _ORDERED_PAIRS[m] = [(i, j) for i in range(m) for j in range(m) if i != j]
+    for i, j in pairs:
+        cell = (values[i], values[j])
+        matrix[cell] = matrix.get(cell, 0.0) + weight
+
+
+# m -> every ordered pair of two of m coders, first by the first coder (the order of addition).
+_ORDERED_PAIRS: dict[int, list[tuple[int, int]]] = {}
 
 
 def alpha_from_coincidences(matrix: Coincidences) -> float | None:
@@ -380,35 +388,78 @@ class AgreementReport:
 
 # --- computation ----------------------------------------------------------------------------
 
-Candidate = tuple[float, bool, int, int]  # (-IoU, labels differ, span index, span index)
-# Entities are compared on mentions, facts and stances on claims.
-_COMPARED = {MENTION: ("label", "entity"), CLAIM: ("label", "fact", "stance")}
+# A span as the matcher sees it: a plain tuple whose order is the matching order, an unset
+# entity, fact or stance as "". Building and comparing these is what keeps a large project's
+# comparison fast (`verify.services.agreement` loads rows straight from the database).
+Row = tuple[bool, int, int, str, str, str, str, str]  # (is a claim, start, end, label,
+#                                                        reviewer, entity, fact, stance)
+Candidate = tuple[float, bool, int, int]  # (-IoU, labels differ, row index, row index)
+# Entities are compared on mentions, facts and stances on claims: (attribute, row index).
+_COMPARED: dict[bool, tuple[tuple[str, int], ...]] = {
+    False: (("label", 3), ("entity", 5)),
+    True: (("label", 3), ("fact", 6), ("stance", 7)),
+}
+UNIT_KINDS = {False: MENTION, True: CLAIM}  # a row's first field -> the unit's kind
+
+
+def span_row(span: SpanItem) -> Row:
+    """The span as a `Row`; rows sort in matching order: kind, start, end, label, reviewer..."""
+    return (
+        span.kind != MENTION, span.start, span.end, span.label, span.reviewer,
+        span.entity or "", span.fact or "", span.stance or "",
+    )  # fmt: skip
+
+
+def unit_clusters(rows: Sequence[Row]) -> list[list[int]]:
+    """Rows (sorted) clustered into units: each unit as its rows' indexes in reviewer order,
+    the units in text order (by their first row)."""
+    owner = list(range(len(rows)))  # row -> its cluster's key
+    members: dict[int, dict[str, int]] = {}  # clusters of two rows or more
+    same, candidates = _candidates(rows)
+    _cluster(rows, same, owner, members)
+    _cluster(rows, map(_INDEXES, candidates), owner, members)
+    # In text order: each unit where its first row is.
+    units: list[list[int] | None] = [[index] for index in range(len(rows))]
+    for cluster in members.values():
+        indexes = [index for _, index in sorted(cluster.items())]
+        for index in indexes:
+            units[index] = None
+        units[min(indexes)] = indexes
+    return [unit for unit in units if unit is not None]
 
 
 def task_units(task: TaskAnnotations) -> list[Unit]:
     """The task's spans clustered into units (see the module docstring), in text order."""
-    spans = sorted(
-        task.spans,
-        key=lambda s: (
-            s.kind != MENTION, s.start, s.end, s.label, s.reviewer,
-            s.entity or "", s.fact or "", s.stance or "",
-        ),
-    )  # fmt: skip
-    return _cluster(spans, _candidates(spans))
+    decorated = sorted((span_row(span), index) for index, span in enumerate(task.spans))
+    rows = [row for row, _ in decorated]
+    spans = [task.spans[index] for _, index in decorated]
+    return [
+        Unit(UNIT_KINDS[rows[cluster[0]][0]], {spans[i].reviewer: spans[i] for i in cluster})
+        for cluster in unit_clusters(rows)
+    ]
+
+
+def label_sizes(reviewers: Iterable[str], rows: Iterable[Row]) -> dict[str, dict[str, int]]:
+    """Each reviewer's spans per label."""
+    sizes: dict[str, dict[str, int]] = {reviewer: {} for reviewer in reviewers}
+    for row in rows:
+        per_label = sizes[row[4]]
+        per_label[row[3]] = per_label.get(row[3], 0) + 1
+    return sizes
 
 
 def task_agreement(task: TaskAnnotations, *, units: Sequence[Unit] | None = None) -> Agreement:
     """Every figure for one task. Pass `units` when `task_units` has run already."""
     if units is None:
-        units = task_units(task)
-    sizes: dict[str, dict[str, int]] = {reviewer: {} for reviewer in task.reviewers}
-    for span in task.spans:
-        per_label = sizes[span.reviewer]
-        per_label[span.label] = per_label.get(span.label, 0) + 1
-    tally = _Tally(task.reviewers)
-    for unit in units:
-        if len(unit.members) > 1:
-            tally.add(unit)
+        rows = sorted(span_row(span) for span in task.spans)
+        members = [[rows[i] for i in cluster] for cluster in unit_clusters(rows)]
+    else:
+        members = [[span_row(span) for span in unit.members.values()] for unit in units]
+    sizes = label_sizes(task.reviewers, (span_row(span) for span in task.spans))
+    tally = Tally(task.reviewers)
+    for unit_rows in members:
+        if len(unit_rows) > 1:
+            tally.add(unit_rows)
     pairs = []
     for a, b in itertools.combinations(task.reviewers, 2):
         mine, theirs, matched = sizes[a], sizes[b], tally.matched[a, b]
@@ -422,7 +473,7 @@ def task_agreement(task: TaskAnnotations, *, units: Sequence[Unit] | None = None
         spans = SpanCounts(*total, *tally.unlabelled[a, b])
         labelled = SpanCounts(*total, exact, overlap)
         pairs.append(PairAgreement(a, b, spans, labelled, by_label, tally.confusions[a, b]))
-    return Agreement(task.task_id, tuple(task.reviewers), len(units), tuple(pairs), tally.alpha)
+    return Agreement(task.task_id, tuple(task.reviewers), len(members), tuple(pairs), tally.alpha)
 
 
 def agreement_report(tasks: Iterable[TaskAnnotations]) -> AgreementReport:
@@ -468,59 +519,74 @@ def combine(agreements: Iterable[Agreement]) -> Agreement:
     return Agreement(None, tuple(sorted(reviewers)), units, tuple(pairs), alpha)
 
 
-def _candidates(spans: list[SpanItem]) -> list[Candidate]:
-    """Every pair of overlapping spans of the same kind by two reviewers, as indexes into
-    `spans` (sorted by kind, then start), in matching order."""
+def _candidates(rows: Sequence[Row]) -> tuple[list[tuple[int, int]], list[Candidate]]:
+    """Every pair of overlapping rows of the same kind by two reviewers, as indexes into
+    `rows` (sorted by kind, then start), in matching order, in two lists: first the pairs
+    with the same boundaries and label (IoU 1: the first in matching order, most pairs),
+    then the others."""
+    same: list[tuple[int, int]] = []
     candidates: list[Candidate] = []
-    active: list[int] = []  # earlier spans of the same kind, some of which may have ended
-    kind = ""
-    for j, s in enumerate(spans):
-        if s.kind != kind:
-            kind, active = s.kind, []
-        elif len(active) > 8:
-            active = [i for i in active if spans[i].end > s.start]
-        for i in active:
-            t = spans[i]  # t.start <= s.start
-            if t.end > s.start and t.reviewer != s.reviewer:
-                inter = (s.end if s.end < t.end else t.end) - s.start
-                union = (s.end if s.end > t.end else t.end) - t.start
-                candidates.append((-inter / union, s.label != t.label, i, j))
-        active.append(j)
+    # Earlier rows of the same kind that may still overlap: (end, reviewer, label, start, index).
+    active: list[tuple[int, str, str, int, int]] = []
+    kind = None
+    for j, row in enumerate(rows):
+        claim, start, end, label, reviewer = row[:5]
+        if claim is not kind:
+            kind, active = claim, []
+        elif active:
+            active = [t for t in active if t[0] > start]
+            for t_end, t_reviewer, t_label, t_start, i in active:  # t_start <= start < t_end
+                if t_reviewer != reviewer:
+                    if t_end == end and t_start == start and t_label == label:
+                        same.append((i, j))
+                    else:
+                        inter = (end if end < t_end else t_end) - start
+                        union = (end if end > t_end else t_end) - t_start
+                        candidates.append((-inter / union, label != t_label, i, j))
+        active.append((end, reviewer, label, start, j))
+    same.sort()
     candidates.sort()
-    return candidates
+    return same, candidates
 
 
-def _cluster(spans: list[SpanItem], candidates: list[Candidate]) -> list[Unit]:
+_INDEXES = operator.itemgetter(2, 3)  # a candidate's two rows
+
+
+def _cluster(
+    rows: Sequence[Row],
+    pairs: Iterable[tuple[int, int]],
+    owner: list[int],
+    members: dict[int, dict[str, int]],
+) -> None:
     """Greedy: take candidate pairs in order, merge their clusters unless that would give a
     reviewer two spans or put two spans that do not overlap together."""
-    owner = list(range(len(spans)))  # span -> its cluster's key
-    members: dict[int, dict[str, int]] = {}  # clusters of two spans or more
-    for _, _, i, j in candidates:
+    for i, j in pairs:
         ci, cj = owner[i], owner[j]
         if ci == cj:
             continue
         mi, mj = members.get(ci), members.get(cj)
-        if mi is None and mj is None:  # two lone spans of different reviewers: the usual case
-            members[ci] = {spans[i].reviewer: i, spans[j].reviewer: j}
+        if mi is None and mj is None:  # two lone rows of different reviewers
+            members[ci] = {rows[i][4]: i, rows[j][4]: j}
             owner[j] = ci
             continue
-        if mi is None or mj is None:  # one lone span joins a cluster
+        if mi is None or mj is None:  # one lone row joins a cluster: the usual case
             if mi is None:
                 lone, cluster, key = i, mj, cj
             else:
                 lone, cluster, key = j, mi, ci
             assert cluster is not None
-            s = spans[lone]
-            if s.reviewer not in cluster and all(
-                spans[x].start < s.end and s.start < spans[x].end for x in cluster.values()
+            s = rows[lone]
+            start, end = s[1], s[2]
+            if s[4] not in cluster and all(
+                rows[x][1] < end and start < rows[x][2] for x in cluster.values()
             ):
-                cluster[s.reviewer] = lone
+                cluster[s[4]] = lone
                 owner[lone] = key
             continue
         if not (
             mi.keys().isdisjoint(mj)
             and all(
-                spans[x].start < spans[y].end and spans[y].start < spans[x].end
+                rows[x][1] < rows[y][2] and rows[y][1] < rows[x][2]
                 for x in mi.values()
                 for y in mj.values()
             )
@@ -530,21 +596,24 @@ def _cluster(spans: list[SpanItem], candidates: list[Candidate]) -> list[Unit]:
         for index in mj.values():
             owner[index] = ci
         del members[cj]
-    units = []
-    seen: set[int] = set()
-    for index, span in enumerate(spans):  # a cluster's first span comes first
-        key = owner[index]
-        if key not in seen:
-            seen.add(key)
-            cluster = members.get(key)
-            if cluster is None:
-                units.append(Unit(span.kind, {span.reviewer: span}))
-            else:
-                units.append(Unit(span.kind, {r: spans[i] for r, i in sorted(cluster.items())}))
-    return units
 
 
-class _Tally:
+def unit_agreed(rows: Sequence[Row]) -> bool:
+    """Whether everyone who has the unit drew the same span (boundaries, label, links)."""
+    first = rows[0]
+    start, end, label, entity, fact, stance = (
+        first[1], first[2], first[3], first[5], first[6], first[7],
+    )  # fmt: skip
+    for row in rows:
+        if (
+            row[1] != start or row[2] != end or row[3] != label
+            or row[5] != entity or row[6] != fact or row[7] != stance
+        ):  # fmt: skip
+            return False
+    return True
+
+
+class Tally:
     """Counts over units, per reviewer pair: spans matched (in the same unit), matched with
     equal boundaries, and per label; the confusion of each attribute; and per attribute the
     coincidences for alpha. An entity, fact or stance counts only where someone set it; a
@@ -558,75 +627,105 @@ class _Tally:
             pair: {attribute: {} for attribute in ATTRIBUTES} for pair in pairs
         }
         self.alpha: dict[str, dict[tuple[str, str], float]] = {a: {} for a in ATTRIBUTES}
+        # What a pair's units add to; and for a unit everyone has (the usual case), the
+        # pairs of row indexes with theirs, in pair order.
+        self._targets = {
+            pair: (self.unlabelled[pair], self.matched[pair], self.confusions[pair])
+            for pair in pairs
+        }
+        self._everyone = len(reviewers)
+        self._all_pairs = list(
+            zip(
+                itertools.combinations(range(len(reviewers)), 2),
+                self._targets.values(),
+                strict=True,
+            )
+        )
 
-    def add(self, unit: Unit) -> None:
-        spans = list(unit.members.values())  # in reviewer order
-        first = spans[0]
-        if all(
-            s.start == first.start and s.end == first.end and s.label == first.label
-            and s.entity == first.entity and s.fact == first.fact and s.stance == first.stance
-            for s in spans
-        ):  # fmt: skip
-            self._add_agreed(unit.kind, spans)
+    def add(self, rows: Sequence[Row], agreed: bool | None = None) -> None:
+        """One unit of two rows or more, in reviewer order (`agreed`: `unit_agreed(rows)`)."""
+        if agreed is None:
+            agreed = unit_agreed(rows)
+        pairs = (
+            self._all_pairs
+            if len(rows) == self._everyone
+            else [
+                ((x, y), self._targets[rows[x][4], rows[y][4]])
+                for x, y in itertools.combinations(range(len(rows)), 2)
+            ]
+        )
+        if agreed:
+            self._add_agreed(rows, pairs)
         else:
-            self._add_mixed(unit.kind, spans)
+            self._add_mixed(rows, pairs)
 
-    def _add_agreed(self, kind: str, spans: list[SpanItem]) -> None:
+    def _add_agreed(self, rows: Sequence[Row], pairs: list[Any]) -> None:
         """The usual case, counted directly: everyone who has the unit drew the same span."""
-        first, m = spans[0], len(spans)
-        cells = [("label", first.label)]
-        for attribute in _COMPARED[kind][1:]:
-            value = getattr(first, attribute)
-            if value is not None:
-                cells.append((attribute, value))
-        for attribute, value in cells:  # m (m - 1) ordered pairs, each adding 1 / (m - 1)
-            matrix = self.alpha[attribute]
-            matrix[value, value] = matrix.get((value, value), 0.0) + m
-        for x, y in itertools.combinations(spans, 2):
-            key = (x.reviewer, y.reviewer)
-            counts = self.unlabelled[key]
-            counts[0] += 1
-            counts[1] += 1
-            matched = self.matched[key]
-            if first.label in matched:
-                counts = matched[first.label]
+        first, m = rows[0], len(rows)
+        label = first[3]
+        cells = [("label", (label, label))]
+        if first[0]:
+            if first[6]:
+                cells.append(("fact", (first[6], first[6])))
+            if first[7]:
+                cells.append(("stance", (first[7], first[7])))
+        elif first[5]:
+            cells.append(("entity", (first[5], first[5])))
+        alpha = self.alpha
+        for attribute, cell in cells:  # m (m - 1) ordered pairs, each adding 1 / (m - 1)
+            matrix = alpha[attribute]
+            matrix[cell] = matrix.get(cell, 0.0) + m
+        for _, (unlabelled, matched, confusions) in pairs:
+            unlabelled[0] += 1
+            unlabelled[1] += 1
+            counts = matched.get(label)
+            if counts is None:
+                matched[label] = [1, 1]
+            else:
                 counts[0] += 1
                 counts[1] += 1
-            else:
-                matched[first.label] = [1, 1]
-            confusions = self.confusions[key]
-            for attribute, value in cells:
+            for attribute, cell in cells:
                 confusion = confusions[attribute]
-                confusion[value, value] = confusion.get((value, value), 0) + 1
+                confusion[cell] = confusion.get(cell, 0) + 1
 
-    def _add_mixed(self, kind: str, spans: list[SpanItem]) -> None:
-        m = len(spans)
-        same_fact = all(span.fact == spans[0].fact for span in spans)
+    def _add_mixed(self, rows: Sequence[Row], pairs: list[Any]) -> None:
+        m = len(rows)
+        claim = rows[0][0]
+        if claim:
+            fact = rows[0][6]
+            same_fact = all(row[6] == fact for row in rows)
+        else:
+            same_fact = True  # mentions link no fact (and have no stance)
         columns = []
-        for attribute in _COMPARED[kind]:
-            raw = [getattr(span, attribute) for span in spans]
-            if attribute != "label" and raw.count(None) == m:
-                continue  # nobody set it: neither the unit nor any pair compares it
-            values = [UNSET if value is None else value for value in raw]
-            columns.append((attribute, raw, values))
+        for attribute, index in _COMPARED[claim]:
+            raw = [row[index] for row in rows]
+            if attribute == "label":
+                values = raw
+                optional = False
+            else:
+                if raw.count("") == m:
+                    continue  # nobody set it: neither the unit nor any pair compares it
+                values = [value or UNSET for value in raw]
+                optional = True
+            columns.append((attribute, optional, raw, values))
             if attribute != "stance" or same_fact:
                 add_coincidences(self.alpha[attribute], values)
-        for x, y in itertools.combinations(range(m), 2):
-            sx, sy = spans[x], spans[y]
-            key = (sx.reviewer, sy.reviewer)
-            exact = sx.start == sy.start and sx.end == sy.end
-            counts = self.unlabelled[key]
-            counts[0] += exact
-            counts[1] += 1
-            if sx.label == sy.label:
-                counts = self.matched[key].setdefault(sx.label, [0, 0])
-                counts[0] += exact
-                counts[1] += 1
-            confusions = self.confusions[key]
-            for attribute, raw, values in columns:
+        for (x, y), (unlabelled, matched, confusions) in pairs:
+            sx, sy = rows[x], rows[y]
+            exact = sx[1] == sy[1] and sx[2] == sy[2]
+            unlabelled[0] += exact
+            unlabelled[1] += 1
+            if sx[3] == sy[3]:
+                counts = matched.get(sx[3])
+                if counts is None:
+                    matched[sx[3]] = [int(exact), 1]
+                else:
+                    counts[0] += exact
+                    counts[1] += 1
+            for attribute, optional, raw, values in columns:
                 # The rules above for two spans: both unset, or a stance on different facts.
-                if (raw[x] is None and raw[y] is None) or (
-                    attribute == "stance" and sx.fact != sy.fact
+                if optional and (
+                    (not raw[x] and not raw[y]) or (attribute == "stance" and sx[6] != sy[6])
                 ):
                     continue
                 confusion = confusions[attribute]

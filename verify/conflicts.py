@@ -24,7 +24,16 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from verify.agreement import MENTION, SpanItem, TaskAnnotations, Unit, task_units
+from verify.agreement import (
+    UNIT_KINDS,
+    Row,
+    SpanItem,
+    TaskAnnotations,
+    Unit,
+    span_row,
+    task_units,
+    unit_agreed,
+)
 
 KINDS = ("missing", "boundaries", "label", "entity", "fact", "stance")
 
@@ -60,71 +69,102 @@ def task_conflicts(
     there is only one reviewer. Pass `units` when `task_units` has run already."""
     if len(task.reviewers) < 2:
         return []
-    items: list[ConflictItem] = []
+    if units is None:
+        units = task_units(task)
+    rows = [[span_row(span) for span in unit.members.values()] for unit in units]
+    return [
+        ConflictItem(
+            item_id,
+            kind,
+            units[index].kind,
+            start,
+            end,
+            {reviewer: units[index].members.get(reviewer) for reviewer in involved},
+        )  # fmt: skip
+        for item_id, kind, index, start, end, involved in conflict_entries(
+            task.task_id, task.reviewers, rows
+        )
+    ]
+
+
+Entry = tuple[str, str, int, int, int, tuple[str, ...]]  # id, kind, unit index, start, end,
+#                                                          every involved reviewer
+
+
+def conflict_entries(
+    task_id: int | str,
+    reviewers: Sequence[str],
+    units: Sequence[Sequence[Row]],
+    agreed: Sequence[bool] | None = None,
+) -> list[Entry]:
+    """The conflict items of a task given as units of rows (each in reviewer order; `agreed`:
+    `unit_agreed` of each unit, when known), in unit order. What `task_conflicts` returns,
+    without the dataclasses: the database path stores only id, kind, start and end."""
+    entries: list[Entry] = []
+    if len(reviewers) < 2:
+        return entries
     seen: set[str] = set()
-    for unit in task_units(task) if units is None else units:
-        for kind, versions in _differences(unit, task.reviewers):
-            item = _item(task.task_id, kind, unit, versions)
-            if item.id in seen:  # identical duplicate spans: keep ids unique within the task
-                item = _item(task.task_id, kind, unit, versions, salt=len(items))
-            seen.add(item.id)
-            items.append(item)
-    return items
+    everyone = len(reviewers)
+    for index, rows in enumerate(units):
+        unit_agrees = unit_agreed(rows) if agreed is None else agreed[index]
+        if unit_agrees and len(rows) == everyone:
+            continue  # the usual case: nothing to decide
+        found = _differences(rows, reviewers, unit_agrees)
+        unit_kind = UNIT_KINDS[rows[0][0]]
+        start = min(row[1] for row in rows)
+        end = max(row[2] for row in rows)
+        for kind, versions in found:
+            text = "\x1f".join(
+                reviewer if row is None
+                else f"{reviewer}\x1e{row[1]}\x1e{row[2]}\x1e{row[3]}\x1e{row[5]}\x1e{row[6]}"
+                f"\x1e{row[7]}"
+                for reviewer, row in versions
+            )  # fmt: skip
+            text = f"{task_id}\x1f{kind}\x1f{unit_kind}\x1f{text}\x1f"
+            item_id = _digest(text)
+            if item_id in seen:  # identical duplicate spans: keep ids unique within the task
+                item_id = _digest(f"{text}{len(entries)}")
+            seen.add(item_id)
+            entries.append(
+                (item_id, kind, index, start, end, tuple(reviewer for reviewer, _ in versions))
+            )
+    return entries
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+Versions = list[tuple[str, Row | None]]
 
 
 def _differences(
-    unit: Unit, reviewers: Sequence[str]
-) -> list[tuple[str, dict[str, SpanItem | None]]]:
-    members = unit.members
-    found: list[tuple[str, dict[str, SpanItem | None]]] = []
-    if len(members) < len(reviewers):
-        found.append(("missing", {reviewer: members.get(reviewer) for reviewer in reviewers}))
-    spans = list(members.values())
-    first = spans[0]
-    if all(
-        (s.start, s.end, s.label, s.entity, s.fact, s.stance)
-        == (first.start, first.end, first.label, first.entity, first.fact, first.stance)
-        for s in spans
-    ):
+    rows: Sequence[Row], reviewers: Sequence[str], agreed: bool
+) -> list[tuple[str, Versions]]:
+    found: list[tuple[str, Versions]] = []
+    if len(rows) < len(reviewers):
+        by_reviewer = {row[4]: row for row in rows}
+        found.append(("missing", [(reviewer, by_reviewer.get(reviewer)) for reviewer in reviewers]))
+    if agreed:
         return found  # one span, or everyone who has it agrees: the usual case
-    everyone: dict[str, SpanItem | None] = dict(members)
-    if len({(span.start, span.end) for span in spans}) > 1:
+    everyone: Versions = [(row[4], row) for row in rows]
+    if len({(row[1], row[2]) for row in rows}) > 1:
         found.append(("boundaries", everyone))
-    if len({span.label for span in spans}) > 1:
+    if len({row[3] for row in rows}) > 1:
         found.append(("label", everyone))
-    if unit.kind == MENTION:
-        if len({span.entity for span in spans}) > 1:
+    if not rows[0][0]:  # mentions
+        if len({row[5] for row in rows}) > 1:
             found.append(("entity", everyone))
         return found
-    if len({span.fact for span in spans}) > 1:
+    if len({row[6] for row in rows}) > 1:
         found.append(("fact", everyone))
-    by_fact: dict[str | None, dict[str, SpanItem | None]] = {}
-    for span in spans:
-        by_fact.setdefault(span.fact, {})[span.reviewer] = span
+    by_fact: dict[str, Versions] = {}
+    for row in rows:
+        by_fact.setdefault(row[6], []).append((row[4], row))
     for group in by_fact.values():
-        if len({span.stance for span in group.values() if span is not None}) > 1:
+        if len({row[7] for _, row in group if row is not None}) > 1:
             found.append(("stance", group))
     return found
-
-
-def _item(
-    task_id: int | str,
-    kind: str,
-    unit: Unit,
-    versions: dict[str, SpanItem | None],
-    *,
-    salt: int | None = None,
-) -> ConflictItem:
-    text = "\x1f".join(
-        f"{reviewer}\x1e{span.start}\x1e{span.end}\x1e{span.label}\x1e{span.entity or ''}"
-        f"\x1e{span.fact or ''}\x1e{span.stance or ''}"
-        if span is not None
-        else reviewer
-        for reviewer, span in versions.items()
-    )
-    text = f"{task_id}\x1f{kind}\x1f{unit.kind}\x1f{text}\x1f{'' if salt is None else salt}"
-    digest = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
-    return ConflictItem(digest, kind, unit.kind, unit.start, unit.end, versions)
 
 
 def _version(span: SpanItem | None) -> dict[str, object] | None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import random
+
 import pytest
 from django.contrib.auth.models import AbstractUser
 from django.db import connection
@@ -10,12 +13,15 @@ from django.test.utils import CaptureQueriesContext
 from annotate.models import Claim, Task
 from tests.factories import span, task_make
 from tests.verify.adjudication_helpers import TEXT, disputed_task, review
-from verify.agreement import CLAIM, SpanItem, task_agreement
+from verify.agreement import CLAIM, SpanItem, TaskAnnotations, task_agreement
+from verify.conflicts import task_conflicts
 from verify.models import Adjudication, Entity, Fact, TaskAgreement
 from verify.services.agreement import (
+    _workers,
     agreement_compute_many,
     agreement_dump,
     agreement_load,
+    agreement_row,
     task_annotations_load,
 )
 
@@ -132,3 +138,72 @@ def test_the_refresh_command_opens_missing_adjudications(
     assert "opened 1 adjudication(s); recomputed 1 task(s)" in out.getvalue()
     assert Adjudication.objects.get(task=task).conflict_count == 3
     assert TaskAgreement.objects.get(task=task).conflict_count == 3
+
+
+def random_task(rng: random.Random, task_id: int) -> TaskAnnotations:
+    """Up to five reviewers with overlapping, copied (sometimes twice by one reviewer) and
+    relabelled spans, mentions and claims: every branch of matching and counting."""
+    reviewers = ("alice", "bob", "dave", "erin", "frank")[: rng.randint(1, 5)]
+    spans: list[SpanItem] = []
+    for _ in range(rng.randint(0, 16)):
+        start = rng.randint(0, 40)
+        end = start + rng.randint(1, 9)
+        if rng.random() < 0.3:
+            fact, stance = rng.choice((None, "7", "8")), rng.choice((None, "supports", "refutes"))
+            spans.append(
+                SpanItem(rng.choice(reviewers), start, end, "CLAIM", None, fact, stance, CLAIM)
+            )
+        else:
+            entity = rng.choice((None, None, "1", "2"))
+            spans.append(SpanItem(rng.choice(reviewers), start, end, rng.choice("ABC"), entity))
+        while rng.random() < 0.5:  # the same span again, by someone (perhaps the same one)
+            copy = spans[-1]
+            spans.append(
+                SpanItem(rng.choice(reviewers), copy.start, copy.end, copy.label, copy.entity,
+                         copy.fact, copy.stance, copy.kind)
+            )  # fmt: skip
+    return TaskAnnotations(task_id, reviewers, spans)
+
+
+def test_the_stored_row_holds_what_the_pure_layer_computes() -> None:
+    rng = random.Random(5)
+    for task_id in range(1, 1500):
+        task = random_task(rng, task_id)
+        agreement = task_agreement(task)
+
+        row = agreement_row(annotations=task)
+
+        assert json.dumps(row.figures) == json.dumps(agreement_dump(agreement)), task_id
+        assert row.summary == agreement.summary
+        items = task_conflicts(task)
+        assert row.conflicts == [[item.id, item.kind, item.start, item.end] for item in items]
+        assert row.conflict_count == len(items)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_processes_store_the_same_rows_as_one_process(
+    alice: AbstractUser, bob: AbstractUser
+) -> None:
+    tasks = [disputed_task(alice, bob) for _ in range(3)]
+    ids = [task.pk for task in tasks]
+    fields = ("task", "reviewers", "summary", "conflict_count", "figures", "conflicts")
+    agreement_compute_many(task_ids=ids, processes=1)
+    alone = list(TaskAgreement.objects.order_by("task").values_list(*fields))
+    TaskAgreement.objects.all().delete()
+
+    count = agreement_compute_many(task_ids=ids, processes=2, batch_size=1)
+
+    assert count == 3
+    assert list(TaskAgreement.objects.order_by("task").values_list(*fields)) == alone
+    # Workers see the database only through a file or a server, not an in-memory SQLite one.
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    assert _workers(3, 2) == (0 if in_memory else 2)
+
+
+def test_a_transaction_keeps_the_computation_in_this_process(
+    alice: AbstractUser, bob: AbstractUser
+) -> None:
+    task = disputed_task(alice, bob)
+
+    assert _workers(3, 2) == 0  # the test's transaction: workers would not see the task
+    assert agreement_compute_many(task_ids=[task.pk], processes=2, batch_size=1) == 1
