@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -13,7 +14,7 @@ from django.contrib.auth.models import AbstractUser
 
 from annotate.label_studio import task_data
 from annotate.models import LabelType
-from annotate.results import result_parse
+from annotate.results import result_from_rows, result_parse
 from tests.verify.release_helpers import (
     AR_SIGNED,
     EN_DENIAL,
@@ -23,6 +24,9 @@ from tests.verify.release_helpers import (
     read_jsonl,
 )
 from verify.exports.conll import tokenise
+from verify.exports.jsonl import json_line
+from verify.exports.label_studio import gold_result
+from verify.selectors.releases import SpanRow
 from verify.services.releases import release_publish
 
 pytestmark = pytest.mark.django_db
@@ -162,6 +166,64 @@ def test_label_studio_tasks_carry_the_gold_annotation_our_import_accepts(
     assert [(c.text, c.fact_id, c.stance) for c in parsed.claims] == [
         (RU_MEETING, corpus.meeting.pk, "supports"),
     ]
+
+
+def test_json_lines_are_exactly_what_json_dumps_gives_with_sorted_keys() -> None:
+    row = {"text": 'موسكو، «Москве» "q"\n\t\u2028\x00', "id": "m1", "f1": 0.9, "big": 1e16,
+           "none": None, "ok": True, "nested": {"b": [1, {"z": [], "a": 2.5}], "a": "x"}}  # fmt: skip
+
+    assert json_line(row) == json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
+    with pytest.raises(TypeError):
+        json_line({"when": dt.date(2025, 10, 28)})
+
+
+def test_label_studio_regions_are_the_ones_the_project_export_maps_from_rows() -> None:
+    # The release builds the result list itself (a million regions); it must stay what
+    # annotate.results.result_from_rows gives, ties of offsets and every extra included.
+    def gold(span_id: int, kind: str, start: int, end: int, **extra: object) -> SpanRow:
+        fields = {"entity_id": None, "fact_id": None, "stance": "", "normalized_value": "",
+                  "statement": "", **extra}  # fmt: skip
+        return SpanRow(
+            id=span_id,
+            task_id=1,
+            kind=kind,
+            start=start,
+            end=end,
+            text="x",
+            label="CLAIM" if kind == "claim" else "PER",
+            origin="agreed",
+            adjudicator_id=None,
+            reviewers=["alice"],
+            **fields,
+        )  # type: ignore[arg-type]
+
+    mentions = [
+        (gold(9, "mention", 0, 5, normalized_value="2025-10-28"), 4),
+        (gold(10, "mention", 0, 5), None),  # same offsets: "g10" sorts before "g9"
+        (gold(3, "mention", 7, 9, entity_id=5), 5),  # linked to entity 5
+    ]
+    claims = [
+        gold(11, "claim", 0, 20, fact_id=8, stance="refutes", statement="S"),
+        gold(12, "claim", 7, 9),
+    ]
+
+    def row(span: SpanRow, entity_id: int | None) -> SimpleNamespace:
+        return SimpleNamespace(
+            pk=span.id, region_id=f"g{span.id}", label_id=span.label, start=span.start,
+            end=span.end, text=span.text, normalized_value=span.normalized_value,
+            entity_id=entity_id, statement=span.statement, fact_id=span.fact_id,
+            stance=span.stance, attributed_to_outlet=False, subject_id=None, object_id=None,
+            time_id=None, place_id=None, attributed_to_mention_id=None,
+        )  # fmt: skip
+
+    expected = result_from_rows(
+        mentions=[row(s, e) for s, e in mentions], claims=[row(c, None) for c in claims],
+        label_names={"PER": "PER", "CLAIM": "CLAIM"},
+    )  # fmt: skip
+    result = gold_result(mentions=mentions, claims=claims)
+
+    assert result == expected
+    assert [r["id"] for r in result][:5] == ["g11", "g10", "g9", "g12", "g3"]
 
 
 def test_conll_splits_arabic_and_russian_punctuation_and_marks_each_document(

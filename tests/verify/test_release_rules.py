@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from tests.verify.release_helpers import (
     corpus_make,
     tree_bytes,
 )
-from verify.exports import fever
+from verify.exports import fever, label_studio
 from verify.models import GoldRelease, GoldSpan
 from verify.selectors.releases import release_compare
 from verify.services.releases import ReleaseFailed, release_publish
@@ -55,6 +56,26 @@ def test_a_failure_mid_write_leaves_no_release_and_says_what_failed(
     assert list(releases_dir.iterdir()) == []  # not the release, not its temporary folder
     release = GoldRelease.objects.get(name="v1")
     assert (release.state, release.path, release.checksums) == ("failed", "", {})
+    assert "disk full" in release.error
+
+
+def test_a_failure_in_the_second_process_fails_the_release_with_its_error(
+    corpus: Corpus, releases_dir: Path, carol: AbstractUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # label_studio.json and conll/ are written by a forked process: its error must reach
+    # the release record, and neither a folder nor the process may be left behind.
+    def broken(**kwargs: object) -> dict:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(label_studio, "label_studio_task", broken)
+
+    with pytest.raises(ReleaseFailed, match="SecondProcessFailed: OSError: disk full"):
+        release_publish(name="v1", user=carol)
+
+    assert list(releases_dir.iterdir()) == []
+    assert multiprocessing.active_children() == []
+    release = GoldRelease.objects.get(name="v1")
+    assert (release.state, release.path) == ("failed", "")
     assert "disk full" in release.error
 
 

@@ -3,5 +3,5 @@
 Each writer takes rows (plain dicts built by `verify.services.releases`) one at a time and
 writes them as they come, so memory stays flat however large the corpus. Nothing here
 reads the database; nothing here writes a timestamp: two releases of unchanged data are
-byte-identical. pandas (and pyarrow under it) are imported here only.
+byte-identical. pyarrow is imported here only.
 """

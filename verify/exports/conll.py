@@ -8,8 +8,9 @@ tatweel, and inner hyphens and apostrophes (`Абу-Касра`, `al-Sharaa`, `O
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -31,7 +32,7 @@ class Token(NamedTuple):
 
 def tokenise(text: str) -> list[Token]:
     """Tokens with their code-point offsets into `text`."""
-    return [Token(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+    return [Token(m[0], *m.span()) for m in TOKEN_RE.finditer(text)]
 
 
 def bio_tags(tokens: list[Token], spans: Iterable[tuple[int, int, str]]) -> list[str]:
@@ -54,32 +55,33 @@ def bio_tags(tokens: list[Token], spans: Iterable[tuple[int, int, str]]) -> list
 
 
 def _first_token_ending_after(tokens: list[Token], starts: list[int], offset: int) -> int:
-    import bisect
-
     i = max(bisect.bisect_right(starts, offset) - 1, 0)
     while i < len(tokens) and tokens[i].end <= offset:
         i += 1
     return i
 
 
-def document_lines(text: str, spans: Iterable[tuple[int, int, str]]) -> Iterator[str]:
+def document_lines(text: str, spans: Iterable[tuple[int, int, str]]) -> list[str]:
     """The lines of one document: `-DOCSTART-`, then `token tag` lines, sentences apart."""
     tokens = tokenise(text)
     tags = bio_tags(tokens, spans)
-    yield DOCSTART
-    yield ""
+    lines = [DOCSTART, ""]
+    append = lines.append
+    newlines = "\n" in text
     open_sentence = False
-    for i, (token, tag) in enumerate(zip(tokens, tags, strict=True)):
-        newline_before = i > 0 and "\n" in text[tokens[i - 1].end : token.start]
-        if open_sentence and newline_before:
-            yield ""
-        yield f"{token.text} {tag}"
+    previous_end = 0
+    for (token, start, end), tag in zip(tokens, tags, strict=True):
+        if open_sentence and newlines and "\n" in text[previous_end:start]:
+            append("")
+        append(f"{token} {tag}")
         open_sentence = True
-        if token.text in SENTENCE_END and not tag.startswith("I-"):
-            yield ""
+        if token in SENTENCE_END and not tag.startswith("I-"):
+            append("")
             open_sentence = False
+        previous_end = end
     if open_sentence:
-        yield ""
+        append("")
+    return lines
 
 
 class ConllWriter:

@@ -1,8 +1,9 @@
 """`label_studio.json`: the released articles as Label Studio tasks, each with one annotation
 holding the adjudicated spans, in Label Studio's import format.
 
-The result list comes from `annotate.results.result_from_rows`, the mapping the project's
-Label Studio export and import use, and the task data has the keys of
+The result list is the one `annotate.results.result_from_rows` (the mapping the project's
+Label Studio export and import use) gives, built directly (a test holds them equal), and the
+task data has the keys of
 `annotate.label_studio.task_data` (a test holds them equal: importing that package loads
 label_studio_sdk, 45 MB and two seconds a release does not need), so the file imports into
 Label Studio with the project's labelling config and back into Crosscheck. Region ids are
@@ -11,59 +12,86 @@ Label Studio with the project's labelling config and back into Crosscheck. Regio
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
-from annotate.models import Article
-from annotate.results import TO_NAME, result_from_rows
+from annotate.results import (
+    ENTITY_FROM_NAME,
+    FACT_FROM_NAME,
+    NORMALISED_FROM_NAME,
+    SPAN_FROM_NAME,
+    STATEMENT_FROM_NAME,
+    TO_NAME,
+)
+from verify.exports.jsonl import json_text
 
 
-class _Names(dict[Any, str]):
-    """`result_from_rows` maps label ids to names; gold spans carry the name already."""
-
-    def __missing__(self, key: Any) -> str:
-        return str(key)
-
-
-def _row(span: dict[str, Any], entity_id: int | None) -> SimpleNamespace:
-    return SimpleNamespace(
-        pk=span["id"], region_id=f"g{span['id']}", label_id=span["label"], start=span["start"],
-        end=span["end"], text=span["text"], normalized_value=span["normalized_value"],
-        entity_id=entity_id, statement=span["statement"], fact_id=span["fact_id"],
-        stance=span["stance"], attributed_to_outlet=False, subject_id=None, object_id=None,
-        time_id=None, place_id=None, attributed_to_mention_id=None,
-    )  # fmt: skip
-
-
-def task_data(article: Article, task_id: int) -> dict[str, Any]:
-    """What `annotate.label_studio.task_data` gives for the article."""
+def task_data(article: Any, task_id: int) -> dict[str, Any]:
+    """What `annotate.label_studio.task_data` gives for the article; `article` has `text`,
+    `article_id`, `title`, `url` and `outlet` (the source's name, None without one)."""
     return {
         TO_NAME: article.text,
-        "crosscheck_article_id": article.pk,
+        "crosscheck_article_id": article.article_id,
         "crosscheck_task_id": task_id,
         "title": article.title,
         "url": article.url,
-        "source": article.source.name if article.source else "",
+        "source": article.outlet or "",
     }
 
 
-def label_studio_task(
-    *,
-    article: Article,
-    task_id: int,
-    mentions: list[tuple[dict[str, Any], int | None]],
-    claims: list[dict[str, Any]],
-) -> dict[str, Any]:
-    result = result_from_rows(
-        mentions=[_row(s, entity_id) for s, entity_id in mentions],
-        claims=[_row(s, None) for s in claims],
-        label_names=_Names(),
-    )
+def _region(span: Any) -> dict[str, Any]:
     return {
-        "data": task_data(article, task_id),
-        "annotations": [{"result": result, "ground_truth": True, "was_cancelled": False}],
+        "id": f"g{span.id}", "from_name": SPAN_FROM_NAME, "to_name": TO_NAME, "type": "labels",
+        "origin": "manual",
+        "value": {"start": span.start, "end": span.end, "text": span.text, "labels": [span.label]},
+    }  # fmt: skip
+
+
+def _extra(span: Any, from_name: str, kind: str, value: dict[str, Any]) -> dict[str, Any]:
+    return {"id": f"g{span.id}", "from_name": from_name, "to_name": TO_NAME, "type": kind,
+            "value": value}  # fmt: skip
+
+
+def gold_result(
+    *, mentions: list[tuple[Any, int | None]], claims: list[Any]
+) -> list[dict[str, Any]]:
+    """The result list `annotate.results.result_from_rows` gives for the gold spans (a test
+    holds them equal), built directly: a release makes a million of these regions.
+    `mentions` are (span, entity id after merges); spans as `selectors.releases.SpanRow`."""
+    regions = [_region(s) for s, _ in mentions]
+    regions += [_region(c) for c in claims]
+    regions.sort(key=lambda r: (r["value"]["start"], -r["value"]["end"], r["id"]))
+    extras = []
+    for s, entity_id in mentions:
+        if s.normalized_value:
+            extras.append(
+                _extra(s, NORMALISED_FROM_NAME, "textarea", {"text": [s.normalized_value]})
+            )
+        if entity_id is not None:
+            extras.append(_extra(s, ENTITY_FROM_NAME, "textarea", {"text": [str(entity_id)]}))
+    for c in claims:
+        if c.statement:
+            extras.append(_extra(c, STATEMENT_FROM_NAME, "textarea", {"text": [c.statement]}))
+        if c.fact_id is not None:
+            extras.append(
+                _extra(c, FACT_FROM_NAME, "choices", {"choices": [c.stance], "fact_id": c.fact_id})
+            )
+    return regions + extras
+
+
+def label_studio_task(
+    *, task: Any, mentions: list[tuple[Any, int | None]], claims: list[Any]
+) -> dict[str, Any]:
+    """`task` as `selectors.releases.TaskRow`."""
+    return {
+        "data": task_data(task, task.id),
+        "annotations": [
+            {
+                "result": gold_result(mentions=mentions, claims=claims),
+                "ground_truth": True,
+                "was_cancelled": False,
+            }
+        ],
     }
 
 
@@ -77,7 +105,7 @@ class LabelStudioWriter:
 
     def write(self, task: dict[str, Any]) -> None:
         self._file.write(",\n" if self.count else "\n")
-        self._file.write(json.dumps(task, ensure_ascii=False, sort_keys=True))
+        self._file.write(json_text(task))
         self.count += 1
 
     def close(self) -> None:

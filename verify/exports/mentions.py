@@ -8,21 +8,21 @@ LABEL_PREFIX = "m"
 
 
 def mention_row(
-    *, span: dict[str, Any], language: str, entity_id: int | None, adjudicator: str | None
+    *, span: Any, article_id: int, language: str, entity_id: int | None, adjudicator: str | None
 ) -> dict[str, Any]:
-    """`span` is a GoldSpan as `values()`; `entity_id` already follows merges."""
+    """`span` as `verify.selectors.releases.SpanRow`; `entity_id` already follows merges."""
     return {
-        "id": f"{LABEL_PREFIX}{span['id']}",
-        "article_id": span["article_id"],
-        "task_id": span["task_id"],
+        "id": f"{LABEL_PREFIX}{span.id}",
+        "article_id": article_id,
+        "task_id": span.task_id,
         "language": language,
-        "start": span["start"],
-        "end": span["end"],
-        "text": span["text"],
-        "label": span["label"],
+        "start": span.start,
+        "end": span.end,
+        "text": span.text,
+        "label": span.label,
         "entity_id": entity_id,
-        "normalized_value": span["normalized_value"],
-        "origin": span["origin"],
-        "reviewers": sorted(span["reviewers"] or []),
+        "normalized_value": span.normalized_value,
+        "origin": span.origin,
+        "reviewers": span.reviewers,  # sorted by the selector
         "adjudicator": adjudicator,
     }

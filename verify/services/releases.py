@@ -6,12 +6,24 @@ article text at its offsets, every evidence row resolves to a released span, eve
 in its project's schema), then writes the dataset card and checksums and renames the folder
 into place. Any failure removes the temporary folder: there is never a partial release. A
 release that fails validation is recorded as failed with each problem and not published.
+
+The rows are read once, as tuples, and checked inline as they stream; mentions.jsonl,
+label_studio.json, conll/, facts.jsonl, fever.jsonl and the facts and evidence Parquet tables
+are written by a second, forked process from the rows this one reads, checks and sends it
+(`verify.exports.forked`), so a release uses both cores (bench/release_bench.py).
+
+One release builds at a time, holding a lock on the releases folder. A build that was
+killed (a crash, a restart, SIGKILL) cannot clean up after itself; the kernel drops its
+lock, and the next release, holding the lock, knows it is dead: it removes its temporary
+folder and marks its record failed (tests/faults/test_kill_release.py).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
+import functools
 import os
 import shutil
 import tempfile
@@ -31,16 +43,24 @@ from django.db.models import Max
 from django.utils import timezone
 
 from annotate.models import LabelType
+from config.faults import fault_point
 from verify.exports import card, checksums, conll, entities, facts, fever, label_studio, mentions
+from verify.exports.forked import ForkedWriter
 from verify.exports.jsonl import JsonlWriter
 from verify.exports.parquet import ParquetTableWriter
 from verify.models import GoldRelease, GoldSpan
 from verify.selectors import releases as selectors
-from verify.selectors.releases import ReleaseFilters
+from verify.selectors.releases import EvidenceTask, ReleaseFilters, SpanRow, TaskRow
 
 TASK_BATCH = 100
 FACT_BATCH = 500
 MAX_PROBLEMS = 200
+_ENTITY, _CLAIM = LabelType.Kind.ENTITY, LabelType.Kind.CLAIM
+_STANCES = ("supports", "refutes")
+INTERRUPTED = (
+    "Interrupted: the process building this release stopped before it finished (it was "
+    "killed or the server restarted); nothing was published."
+)
 
 
 class ReleaseFailed(Exception):
@@ -105,6 +125,7 @@ class _Builder:
         self.entity_counts: Counter[int] = Counter()
         self.fact_entities: set[int] = set()
         self.released_claims: dict[int, int] = {}  # gold claim span id -> article id
+        self.evidence_tasks: dict[int, EvidenceTask] = {}  # released tasks with fact claims
         self._open: list[Any] = []
 
     def problem(self, message: str) -> None:
@@ -124,7 +145,8 @@ class _Builder:
         while self._open:
             # The first error is the one reported; a second one while closing is not.
             with contextlib.suppress(Exception):
-                self._open.pop().close()
+                writer = self._open.pop()
+                getattr(writer, "abort", writer.close)()
 
     def _entity(self, entity_id: int | None) -> int | None:
         return None if entity_id is None else self.redirects.get(entity_id, entity_id)
@@ -138,107 +160,106 @@ class _Builder:
         self.step = "reading the adjudicated tasks"
         languages = selectors.release_task_languages(filters=self.filters)
         self.step = "writing mentions.jsonl, conll/ and label_studio.json"
-        out_mentions = self._writer(JsonlWriter(self.folder / "mentions.jsonl"))
         out_table = self._writer(
             ParquetTableWriter(self.folder / "parquet" / "mentions.parquet", "mentions")
         )
-        out_conll = self._writer(conll.ConllWriter(self.folder / "conll"))
-        out_ls = self._writer(label_studio.LabelStudioWriter(self.folder / "label_studio.json"))
+        # mentions.jsonl, label_studio.json and conll/ (and in pass 2 the facts files) are
+        # written by a second process from the rows this one reads and checks: two cores.
+        out_documents = self._writer(ForkedWriter(functools.partial(_second_process, self.folder)))
+        self.second = out_documents
         ids = list(languages)
+        out = (out_table, out_documents)
         for i in range(0, len(ids), TASK_BATCH):
             batch = ids[i : i + TASK_BATCH]
-            spans: dict[int, list[dict[str, Any]]] = {}
+            spans: dict[int, list[SpanRow]] = {}
             for span in selectors.release_spans_of_tasks(task_ids=batch):
-                spans.setdefault(span["task_id"], []).append(span)
+                spans.setdefault(span.task_id, []).append(span)
             for task in selectors.release_task_batch(task_ids=batch):
-                self._article(task, languages[task.pk], spans.get(task.pk, []),
-                              (out_mentions, out_table, out_conll, out_ls))  # fmt: skip
-        self.stats.counts["mentions"] = out_mentions.count
-        self.conll_documents = out_conll.documents
-        for writer in (out_mentions, out_table, out_conll, out_ls):
-            self._open.remove(writer)
-            writer.close()
+                self._article(task, languages[task.id], spans.get(task.id, []), out)
+        self._open.remove(out_table)
+        out_table.close()
         return languages
 
-    def _article(self, task: Any, language: str, spans: list[dict[str, Any]], out: tuple) -> None:
-        out_mentions, out_table, out_conll, out_ls = out
-        article = task.article
-        self.stats.counts["articles"] += 1
-        self.stats.languages[language] += 1
-        agreement = getattr(task, "agreement", None)
-        if agreement is not None and agreement.summary is not None:
-            self.stats.f1.append(agreement.summary)
+    def _article(self, task: TaskRow, language: str, spans: list[SpanRow], out: tuple) -> None:
+        out_table, out_documents = out
+        stats, text, article_id = self.stats, task.text, task.article_id
+        stats.counts["articles"] += 1
+        stats.languages[language] += 1
+        if task.agreement_f1 is not None:
+            stats.f1.append(task.agreement_f1)
         labels = self.schema.get(task.project_id, {})
-        kept_mentions: list[tuple[dict[str, Any], int | None]] = []
-        kept_claims: list[dict[str, Any]] = []
+        kept_mentions: list[tuple[tuple, int | None, str | None]] = []  # span, entity, adjudicator
+        kept_claims: list[SpanRow] = []
+        length = len(text)
         for span in spans:
-            span["article_id"] = article.pk
-            if not self._valid_span(span, article.text, labels):
+            start, end = span.start, span.end
+            claim = span.kind != GoldSpan.Kind.MENTION
+            wanted = _CLAIM if span.kind == GoldSpan.Kind.CLAIM else _ENTITY
+            if not (  # the checks of _span_problems, inline: a million spans
+                end <= length
+                and text[start:end] == span.text
+                and labels.get(span.label) == wanted
+                and (span.fact_id is None or span.stance in _STANCES)
+            ):
+                self._span_problems(span, article_id, text, labels)
                 continue
-            if span["kind"] == GoldSpan.Kind.MENTION:
-                entity_id = self._entity(span["entity_id"])
+            if not claim:
+                entity_id = self._entity(span.entity_id)
+                adjudicator = self._user(span.adjudicator_id)
                 row = mentions.mention_row(
-                    span=span, language=language, entity_id=entity_id,
-                    adjudicator=self._user(span["adjudicator_id"]),
+                    span=span, article_id=article_id, language=language, entity_id=entity_id,
+                    adjudicator=adjudicator,
                 )  # fmt: skip
-                out_mentions.write(row)
                 out_table.write(row)
-                self.stats.labels[span["label"]] += 1
+                stats.labels[span.label] += 1
                 if entity_id is not None:
                     self.entity_counts[entity_id] += 1
-                kept_mentions.append((span, entity_id))
+                # A plain tuple: a named tuple pickles through a Python call, a tuple does not.
+                kept_mentions.append((tuple(span), entity_id, adjudicator))
             else:
-                self.stats.counts["claims"] += 1
-                if span["fact_id"] is not None:
-                    self.released_claims[span["id"]] = article.pk
+                stats.counts["claims"] += 1
+                if span.fact_id is not None:
+                    self.released_claims[span.id] = article_id
                 kept_claims.append(span)
-        if agreement is not None:
-            self.stats.conflicts += agreement.conflict_count
-        out_conll.write(
-            language=language, text=article.text,
-            spans=[(s["start"], s["end"], s["label"]) for s, _ in kept_mentions],
-        )  # fmt: skip
-        out_ls.write(
-            label_studio.label_studio_task(
-                article=article, task_id=task.pk, mentions=kept_mentions, claims=kept_claims
-            )
+        if any(s.fact_id is not None and s.kind == GoldSpan.Kind.CLAIM for s in spans):
+            # What pass 2 says about this task's evidence rows: read here, not again per row.
+            self.evidence_tasks[task.id] = EvidenceTask(
+                article_id=article_id, source_id=task.source_id, outlet=task.outlet,
+                url=task.url, published_on=task.published_on, agreement_f1=task.agreement_f1,
+                conflicts=task.conflicts, language=language,
+            )  # fmt: skip
+        if task.conflicts is not None:
+            stats.conflicts += task.conflicts
+        stats.counts["mentions"] += len(kept_mentions)
+        out_documents.write(
+            (_ARTICLE, tuple(task), language, kept_mentions, [tuple(c) for c in kept_claims])
         )
 
-    def _valid_span(self, span: dict[str, Any], text: str, labels: dict[str, str]) -> bool:
-        start, end = span["start"], span["end"]
-        claim = span["kind"] == GoldSpan.Kind.CLAIM
-        wanted = LabelType.Kind.CLAIM if claim else LabelType.Kind.ENTITY
-        text_ok = end <= len(text) and text[start:end] == span["text"]
-        label_ok = labels.get(span["label"]) == wanted
-        stance_ok = span["fact_id"] is None or span["stance"] in ("supports", "refutes")
-        if text_ok and label_ok and stance_ok:
-            return True
-        where = f"article {span['article_id']}, gold span {span['id']} [{start}:{end}]"
-        if not text_ok:
+    def _span_problems(
+        self, span: SpanRow, article_id: int, text: str, labels: dict[str, str]
+    ) -> None:
+        """Record why `span` is not valid (its text, label or stance)."""
+        start, end = span.start, span.end
+        wanted = _CLAIM if span.kind == GoldSpan.Kind.CLAIM else _ENTITY
+        where = f"article {article_id}, gold span {span.id} [{start}:{end}]"
+        if not (end <= len(text) and text[start:end] == span.text):
             actual = text[start:end]
-            self.problem(f"{where}: its text {span['text']!r} is not the article's {actual!r}")
-        if not label_ok:
+            self.problem(f"{where}: its text {span.text!r} is not the article's {actual!r}")
+        if labels.get(span.label) != wanted:
             self.problem(
-                f"{where}: label {span['label']!r} is not one of its project's {wanted} labels"
+                f"{where}: label {span.label!r} is not one of its project's {wanted} labels"
             )
-        if not stance_ok:
-            self.problem(f"{where}: stance {span['stance']!r} is not supports or refutes")
-        return False
+        if span.fact_id is not None and span.stance not in _STANCES:
+            self.problem(f"{where}: stance {span.stance!r} is not supports or refutes")
 
     # --- pass 2: facts and FEVER ---------------------------------------------------------
 
     def write_facts(self, languages: dict[int, str]) -> None:
+        """The rows go to the second process, which writes facts.jsonl, fever.jsonl and their
+        Parquet tables; then this waits for it to finish every file it writes."""
         self.step = "writing facts.jsonl and fever.jsonl"
-        out_facts = self._writer(JsonlWriter(self.folder / "facts.jsonl"))
-        out_fever = self._writer(JsonlWriter(self.folder / "fever.jsonl"))
-        out_table = self._writer(
-            ParquetTableWriter(self.folder / "parquet" / "facts.parquet", "facts")
-        )
-        out_evidence = self._writer(
-            ParquetTableWriter(self.folder / "parquet" / "evidence.parquet", "evidence")
-        )
         for fact_ids in _batches(selectors.release_fact_ids(), FACT_BATCH):
-            batch = selectors.release_fact_batch(fact_ids=fact_ids, task_ids=languages)
+            batch = selectors.release_fact_batch(fact_ids=fact_ids, tasks=self.evidence_tasks)
             for fact in batch.facts:
                 spans = batch.evidence.get(fact["id"])
                 if not spans:
@@ -247,13 +268,12 @@ class _Builder:
                 if row is None:
                     continue
                 fever_row = fever.fever_row(row)
-                out_facts.write(row)
-                out_fever.write(fever_row)
-                out_table.write(facts.fact_table_row(row, fever_row["label"]))
-                for e in row["evidence"]:
-                    out_evidence.write({**e, "fact_id": row["id"]})
+                self.second.write((_FACT, row, fever_row))
+                self.stats.counts["facts"] += 1
                 self._count_fact(row, fever_row)
-        self.stats.counts["facts"] = out_facts.count
+        self.step = "writing mentions.jsonl, conll/, label_studio.json and the facts files"
+        self._open.remove(self.second)
+        self.conll_documents = self.second.close()
 
     def _fact_row(self, fact: dict[str, Any], spans: list[dict[str, Any]], batch: Any) -> Any:
         evidence = []
@@ -320,6 +340,61 @@ class _Builder:
         return checksums.checksums_write(self.folder)
 
 
+_ARTICLE, _FACT = "article", "fact"
+
+
+def _second_process(folder: Path, items: Iterator[tuple]) -> dict[str, int]:
+    """The files the second process writes, from the rows the first sends, in order:
+    (_ARTICLE, task, language, kept mentions with their entity and adjudicator, kept claims)
+    as plain tuples of `TaskRow` and `SpanRow` -> mentions.jsonl, conll/, label_studio.json;
+    (_FACT, fact row, FEVER row) -> facts.jsonl, fever.jsonl, facts and evidence Parquet.
+    Returns the CoNLL documents per language."""
+    out_mentions = JsonlWriter(folder / "mentions.jsonl")
+    out_conll = conll.ConllWriter(folder / "conll")
+    out_ls = label_studio.LabelStudioWriter(folder / "label_studio.json")
+    out_facts = JsonlWriter(folder / "facts.jsonl")
+    out_fever = JsonlWriter(folder / "fever.jsonl")
+    out_fact_table = ParquetTableWriter(folder / "parquet" / "facts.parquet", "facts")
+    out_evidence = ParquetTableWriter(folder / "parquet" / "evidence.parquet", "evidence")
+    writers = (out_mentions, out_conll, out_ls, out_facts, out_fever, out_fact_table, out_evidence)
+    try:
+        for item in items:
+            if item[0] == _FACT:
+                _, row, fever_row = item
+                out_facts.write(row)
+                out_fever.write(fever_row)
+                out_fact_table.write(facts.fact_table_row(row, fever_row["label"]))
+                for e in row["evidence"]:
+                    out_evidence.write({**e, "fact_id": row["id"]})
+                continue
+            _, task_tuple, language, mention_tuples, claim_tuples = item
+            task = TaskRow._make(task_tuple)
+            kept_mentions = []
+            for span_tuple, entity_id, adjudicator in mention_tuples:
+                span = SpanRow._make(span_tuple)
+                out_mentions.write(
+                    mentions.mention_row(
+                        span=span, article_id=task.article_id, language=language,
+                        entity_id=entity_id, adjudicator=adjudicator,
+                    )
+                )  # fmt: skip
+                kept_mentions.append((span, entity_id))
+            kept_claims = [SpanRow._make(c) for c in claim_tuples]
+            out_conll.write(
+                language=language, text=task.text,
+                spans=[(s.start, s.end, s.label) for s, _ in kept_mentions],
+            )  # fmt: skip
+            out_ls.write(
+                label_studio.label_studio_task(
+                    task=task, mentions=kept_mentions, claims=kept_claims
+                )
+            )
+    finally:
+        for writer in writers:
+            writer.close()
+    return out_conll.documents
+
+
 def _batches(ids: Iterator[int], size: int) -> Iterator[list[int]]:
     batch: list[int] = []
     for i in ids:
@@ -356,6 +431,38 @@ def _fail(release: GoldRelease, message: str, problems: list[str]) -> ReleaseFai
     return ReleaseFailed(message, release=release, problems=problems)
 
 
+@contextlib.contextmanager
+def _build_lock() -> Iterator[None]:
+    """Hold the releases folder's lock (flock on the folder itself, so no file shows in it);
+    ValidationError if another build holds it. A killed holder's lock goes with it."""
+    folder = releases_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ValidationError(
+                "Another release is being built; try again when it has finished."
+            ) from None
+        yield
+    finally:
+        os.close(descriptor)  # closing the last descriptor releases the lock
+
+
+def _recover_interrupted(parent: Path) -> None:
+    """Clean up after killed builds; only called holding the lock, so none is running."""
+    for leftover in parent.glob(".tmp-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for release in GoldRelease.objects.filter(state=GoldRelease.State.BUILDING):
+        # Killed between renaming its folder into place and recording that: the record
+        # says "not published", so the folder goes too.
+        orphan = parent / release.name
+        if (orphan / "checksums.sha256").is_file():
+            shutil.rmtree(orphan, ignore_errors=True)
+        _fail(release, INTERRUPTED, [])
+
+
 def release_publish(
     *,
     name: str,
@@ -366,11 +473,20 @@ def release_publish(
 ) -> GoldRelease:
     """Build, validate and publish a release into `out / name` (default: the releases dir).
 
-    Raises ValidationError for a bad name or a name in use, ReleaseFailed (with the
-    recorded, failed release) when validation finds problems or writing fails.
+    Raises ValidationError for a bad name, a name in use or another release being built,
+    ReleaseFailed (with the recorded, failed release) when validation finds problems or
+    writing fails.
     """
     filters = ReleaseFilters(languages=tuple(sorted(set(languages))), since=since)
     parent = Path(out) if out is not None else releases_dir()
+    with _build_lock():
+        _recover_interrupted(parent)
+        return _publish(name=name, user=user, filters=filters, parent=parent)
+
+
+def _publish(
+    *, name: str, user: AbstractBaseUser | None, filters: ReleaseFilters, parent: Path
+) -> GoldRelease:
     if GoldRelease.objects.filter(name=name).exclude(state=GoldRelease.State.FAILED).exists():
         raise ValidationError({"name": "A release with this name exists."})
     release = _record(name=name, user=user, filters=filters)
@@ -383,6 +499,7 @@ def release_publish(
     builder = _Builder(temporary, filters)
     try:
         languages_of = builder.write_articles()
+        fault_point("release-write")  # the crash tests kill the release here (config/faults.py)
         builder.write_facts(languages_of)
         builder.write_entities()
         builder.close_all()
