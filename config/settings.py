@@ -161,11 +161,26 @@ SPECTACULAR_SETTINGS = {
         "TaskStateEnum": "annotate.models.Task.State",
         "AnnotationStateEnum": "annotate.models.Annotation.State",
     },
+    # The `<id:...>` path converter (config/ids.py): 1 to 18 digits, so ID_MAX at most.
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}
+    },
+    # 400/401/403/404 with their bodies on every operation (config/schema_hooks.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.schema_hooks.add_error_responses",
+    ],
 }
 
 # Import limits. A file over the limit is rejected before it is read.
 CROSSCHECK_IMPORT_MAX_BYTES = int(os.environ.get("CROSSCHECK_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 CROSSCHECK_IMPORT_BATCH_SIZE = int(os.environ.get("CROSSCHECK_IMPORT_BATCH_SIZE", 1000))
+# Processes that parse files while the importing process stores them (0: parse inline),
+# used from CROSSCHECK_IMPORT_PARALLEL_FROM files on (smaller imports: inline).
+CROSSCHECK_IMPORT_WORKERS = int(
+    os.environ.get("CROSSCHECK_IMPORT_WORKERS", min(2, os.cpu_count() or 1))
+)
+CROSSCHECK_IMPORT_PARALLEL_FROM = int(os.environ.get("CROSSCHECK_IMPORT_PARALLEL_FROM", 200))
 # Suggestions after an import: inline unless a job queue (a Redis URL for RQ) is configured;
 # off with CROSSCHECK_SUGGEST_ON_IMPORT=0 (then run `manage.py suggest --since DATE`).
 CROSSCHECK_JOB_QUEUE = os.environ.get("CROSSCHECK_JOB_QUEUE", "")

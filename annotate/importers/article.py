@@ -14,7 +14,7 @@ from typing import Any
 
 from annotate.importers.base import ParsedArticle
 from annotate.importers.fingerprint import simhash_tokens
-from annotate.importers.langs import article_languages, paragraph_languages
+from annotate.importers.langs import article_languages, paragraphs_languages
 from annotate.importers.outlets import (
     Outlet,
     domain_of,
@@ -23,9 +23,9 @@ from annotate.importers.outlets import (
     outlet_by_domain,
 )
 from annotate.importers.text import (
+    WORD,
     join_paragraphs,
     normalise_lines,
-    words,
 )
 
 HEADER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*(.*)$", re.IGNORECASE)
@@ -142,19 +142,28 @@ def _date_or_none(y: int, m: int, d: int) -> dt.date | None:
         return None
 
 
+# What the first character of a timestamp, a URL or an image id can be (the first
+# character their patterns accept, with the same flags): other lines skip those patterns.
+_STAMP_LINK_OR_IMAGE_START = re.compile(r"\d|(?i:h|i|p|ф)")
+# No alias is longer than this, case-folded (folding never shortens a text).
+_LONGEST_ALIAS = max(len(a.casefold()) for a in known_aliases())
+
+
 def _classify(line: str) -> str | None:
     """The kind of metadata a whole line is, or None for content."""
-    if ISO_STAMP.match(line) or CLOCK_STAMP.match(line):
-        return "timestamp"
-    if URL_ONLY.match(line):
-        return "image" if IMAGE_URL.search(line) else "link"
-    if IMAGE_ID.match(line):
-        return "image"
+    if _STAMP_LINK_OR_IMAGE_START.match(line):
+        if ISO_STAMP.match(line) or CLOCK_STAMP.match(line):
+            return "timestamp"
+        if URL_ONLY.match(line):
+            return "image" if IMAGE_URL.search(line) else "link"
+        if IMAGE_ID.match(line):
+            return "image"
     if len(line) <= BOILERPLATE_MAX_LEN and BOILERPLATE.match(line):
         return "boilerplate"
-    if outlet_by_alias(line):
+    if len(line.strip()) <= _LONGEST_ALIAS and outlet_by_alias(line):
         return "credit"
-    if SITE_DATELINE.match(line):
+    # A site dateline ends with a date: its last character is a digit ($ also allows "\n").
+    if (line[-1:].isdecimal() or line.endswith("\n")) and SITE_DATELINE.match(line):
         return "dateline"
     return None
 
@@ -210,6 +219,7 @@ def _dedupe(
     Returns the kept paragraphs and their words."""
     seen: set[str] = set()
     unique: list[tuple[int, str]] = []
+    tokens: list[list[str]] = []
     for number, line in content:
         key = line.casefold()
         if key in seen:
@@ -217,31 +227,55 @@ def _dedupe(
             continue
         seen.add(key)
         unique.append((number, line))
+        tokens.append(WORD.findall(key))  # words(line), without folding the case twice
 
-    tokens = [words(line) for _, line in unique]
+    dropped = _covered(tokens)
+    if not dropped:
+        return unique, tokens
+    for i in dropped:
+        found.remove(unique[i][0], "duplicate", unique[i][1])
+    gone = set(dropped)
+    kept = [i for i in range(len(unique)) if i not in gone]
+    return [unique[i] for i in kept], [tokens[i] for i in kept]
+
+
+def _covered(tokens: list[list[str]]) -> list[int]:
+    """The paragraphs (by index, in the order they are dropped) whose shingles are mostly
+    held by other kept paragraphs, judged longest first."""
     shingles = [_shingles(t) for t in tokens]
+    # Shingles held by two paragraphs or more, with set operations. Holders only go down as
+    # paragraphs are dropped, so a paragraph not covered by these now never will be.
+    seen: set[tuple[str, ...]] = set()
+    shared_now: set[tuple[str, ...]] = set()
+    for own in shingles:
+        shared_now |= own & seen
+        seen |= own
+    candidates = [
+        i
+        for i, own in enumerate(shingles)
+        if len(own) >= COVERAGE_MIN_WORDS - COVERAGE_SHINGLE + 1
+        and len(own & shared_now) >= COVERAGE_THRESHOLD * len(own)
+    ]
+    if not candidates:
+        return []
     # How many kept paragraphs hold each shingle: a paragraph is covered when enough of its
     # shingles are held by another kept paragraph too (count >= 2, itself being one).
     holders: Counter[tuple[str, ...]] = Counter()
     for own in shingles:
         holders.update(own)
-    dropped: set[int] = set()
-    for i in sorted(range(len(unique)), key=lambda i: -len(shingles[i])):
+    dropped: list[int] = []
+    for i in sorted(candidates, key=lambda i: -len(shingles[i])):
         own = shingles[i]
-        if len(own) < COVERAGE_MIN_WORDS - COVERAGE_SHINGLE + 1:
-            continue
         shared = sum(1 for s in own if holders[s] >= 2)
         if shared >= COVERAGE_THRESHOLD * len(own):
-            dropped.add(i)
+            dropped.append(i)
             holders.subtract(own)
-            found.remove(unique[i][0], "duplicate", unique[i][1])
-    kept = [i for i in range(len(unique)) if i not in dropped]
-    return [unique[i] for i in kept], [tokens[i] for i in kept]
+    return dropped
 
 
 def _shingles(tokens: list[str]) -> set[tuple[str, ...]]:
-    n = COVERAGE_SHINGLE
-    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
+    # The COVERAGE_SHINGLE-word windows, built by zip (no slice per window).
+    return set(zip(*(tokens[i:] for i in range(COVERAGE_SHINGLE)), strict=False))
 
 
 def _is_headline(line: str, rest: list[tuple[int, str]]) -> bool:
@@ -396,8 +430,7 @@ def _paragraph_spans(paragraphs: list[str]) -> tuple[list[dict[str, Any]], list[
     spans: list[dict[str, Any]] = []
     weighted: list[tuple[int, list[str]]] = []
     offset = 0
-    for paragraph in paragraphs:
-        langs = paragraph_languages(paragraph)
+    for paragraph, langs in zip(paragraphs, paragraphs_languages(paragraphs), strict=True):
         spans.append({"start": offset, "end": offset + len(paragraph), "languages": langs})
         weighted.append((len(paragraph), langs))
         offset += len(paragraph) + 2

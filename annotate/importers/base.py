@@ -16,6 +16,11 @@ class Rejection(Exception):
     line: int | None = None
     field: str = ""
 
+    def __reduce__(self) -> tuple[type[Rejection], tuple[str, str, int | None, str]]:
+        # Parsed in a worker process, sent back pickled: rebuild from the fields (an
+        # exception pickles its `args`, which keyword construction leaves empty).
+        return type(self), (self.file, self.reason, self.line, self.field)
+
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}, line {self.line}"
         what = f" (field '{self.field}')" if self.field else ""

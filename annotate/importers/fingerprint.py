@@ -9,15 +9,16 @@ import numpy as np
 from annotate.importers.text import words
 
 
-class _WordHashes(dict[str, int]):
-    """Memoised 64-bit word hashes (words repeat across articles; blake2b does not)."""
+class _WordHashes(dict[str, bytes]):
+    """Memoised 64-bit word hashes as 8 little-endian bytes (words repeat across articles;
+    blake2b does not). Bytes join into one buffer that numpy reads without converting."""
 
     limit = 500_000
 
-    def __missing__(self, word: str) -> int:
+    def __missing__(self, word: str) -> bytes:
         if len(self) >= self.limit:
             self.clear()
-        value = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
+        value = hashlib.blake2b(word.encode(), digest_size=8).digest()
         self[word] = value
         return value
 
@@ -47,18 +48,37 @@ def simhash_tokens(tokens: list[str]) -> int:
     """SimHash of a token list; `simhash(text) == simhash_tokens(words(text))`."""
     if not tokens:
         return 0
-    hashes = np.fromiter(map(_WORD_HASHES.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+    # One C-level pass: every token's 8 hash bytes, joined and read as uint64.
+    hashes = np.frombuffer(b"".join(map(_WORD_HASHES.__getitem__, tokens)), dtype="<u8")
     if len(hashes) >= 3:
         with np.errstate(over="ignore"):
             features = hashes[:-2] * _P1 + hashes[1:-1] * _P2 + hashes[2:]
     else:
         features = hashes
-    bits = np.unpackbits(features.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
-    ones = bits.sum(axis=0, dtype=np.int64)
+    ones = _bit_counts(features)
     # Byte i, bit j of the little-endian view is bit 8*i + j of the integer.
     mask = ones * 2 > len(features)
     value = int(np.packbits(mask, bitorder="little").view("<u8")[0])
     return value - (1 << 64) if value >= 1 << 63 else value
+
+
+# Rows of 0/1 bytes summed as uint64 lanes: each byte lane holds at most this many ones.
+_LANE_ROWS = 255
+
+
+def _bit_counts(features: np.ndarray) -> np.ndarray:
+    """How many of `features` have each of the 64 bits set (index 8*i + j: byte i, bit j).
+
+    The unpacked bits, one byte each, are added eight at a time as uint64 words (a byte
+    lane cannot carry into the next within 255 rows): 8x fewer additions than per byte.
+    """
+    bits = np.unpackbits(features.view(np.uint8), bitorder="little").view("<u8").reshape(-1, 8)
+    if len(bits) <= _LANE_ROWS:
+        return np.add.reduce(bits, axis=0).view(np.uint8).astype(np.int64)
+    total = np.zeros(64, dtype=np.int64)
+    for start in range(0, len(bits), _LANE_ROWS):
+        total += np.add.reduce(bits[start : start + _LANE_ROWS], axis=0).view(np.uint8)
+    return total
 
 
 def simhash_bands(value: int) -> tuple[int, int, int, int]:

@@ -12,13 +12,19 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
     from lingua import LanguageDetector
 
 OTHER = "other"
-ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-CYRILLIC = re.compile(r"[\u0400-\u052f]")
-LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+# Letters of each script as code point ranges "a-b" (for a regex class and a lookup table).
+ARABIC_RANGES = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+CYRILLIC_RANGES = "\u0400-\u052f"
+LATIN_RANGES = "A-Za-z\u00c0-\u024f"
+ARABIC = re.compile(f"[{ARABIC_RANGES}]")
+CYRILLIC = re.compile(f"[{CYRILLIC_RANGES}]")
+LATIN = re.compile(f"[{LATIN_RANGES}]")
 # Parts of a line that are letters but not language.
 JUNK = re.compile(
     r"https?://\S+|www\.\S+|(?<![\w.])(?:[a-z0-9-]+\.)+(?:com|org|net|ru|ae|sy|co|io|me|info)\b(?:/\S*)?"
@@ -27,6 +33,21 @@ JUNK = re.compile(
 )
 LATIN_WORD = re.compile(r"\b[A-Za-z\u00c0-\u024f]{2,}\b")
 LATIN_RUN = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f0-9'’ ,.-]*")
+# ARABIC, CYRILLIC and LATIN as one lookup table over code points (0: none of them), so
+# one numpy pass counts the letters of each script in every paragraph of an article.
+_AR, _RU, _LATIN = 1, 2, 3
+_SCRIPT_RANGES = ((_AR, ARABIC_RANGES), (_RU, CYRILLIC_RANGES), (_LATIN, LATIN_RANGES))
+
+
+def _script_table() -> np.ndarray:
+    table = np.zeros(0x110000, dtype=np.uint8)
+    for script, ranges in _SCRIPT_RANGES:
+        for start, end in re.findall(r"(.)-(.)", ranges):
+            table[ord(start) : ord(end) + 1] = script
+    return table
+
+
+_SCRIPT_OF = _script_table()
 MIN_SHARE = 0.15
 MIN_LETTERS = 4
 SAMPLE_CHARS = 600
@@ -60,21 +81,45 @@ def paragraph_languages(paragraph: str) -> list[str]:
     Scripts present (at least MIN_LETTERS letters and MIN_SHARE of them) are ranked by
     letters; Arabic and Cyrillic map to their one language in play, Latin goes to lingua.
     """
+    return paragraphs_languages([paragraph])[0]
+
+
+def paragraphs_languages(paragraphs: list[str]) -> list[list[str]]:
+    """`paragraph_languages` of each paragraph, with the letters of all counted at once."""
     # The opening of a paragraph tells its scripts; counting all of a long one costs time.
-    sample = paragraph[:SAMPLE_CHARS]
+    cleans = [paragraph[:SAMPLE_CHARS] for paragraph in paragraphs]
+    counts = _script_counts(cleans)
     # URLs, handles and domains are Latin: there is nothing to strip without Latin letters.
-    clean = JUNK.sub(" ", sample) if LATIN.search(sample) else sample
-    found = [
-        s for s, rx in (("ar", ARABIC), ("ru", CYRILLIC), ("latin", LATIN)) if rx.search(clean)
+    with_latin = np.flatnonzero(counts[:, _LATIN]).tolist()
+    if with_latin:
+        for i in with_latin:
+            cleans[i] = JUNK.sub(" ", cleans[i])
+        counts[with_latin] = _script_counts([cleans[i] for i in with_latin])
+    return [
+        _languages(clean, ar, ru, latin)
+        for clean, (_, ar, ru, latin) in zip(cleans, counts.tolist(), strict=True)
     ]
+
+
+def _script_counts(texts: list[str]) -> np.ndarray:
+    """Rows of (none, Arabic, Cyrillic, Latin) letter counts, one row per text."""
+    if not texts:
+        return np.zeros((0, 4), dtype=np.int64)
+    # UTF-32 has one code unit per character (surrogatepass keeps lone surrogates one too).
+    joined = "".join(texts).encode("utf-32-le", "surrogatepass")
+    scripts = _SCRIPT_OF[np.frombuffer(joined, dtype="<u4")]
+    owner = np.repeat(np.arange(len(texts)) * 4, [len(t) for t in texts])
+    return np.bincount(owner + scripts, minlength=4 * len(texts)).reshape(-1, 4)
+
+
+def _languages(clean: str, ar: int, ru: int, latin: int) -> list[str]:
+    if not latin and (not ar) != (not ru) and len(clean) >= 3 * MIN_LETTERS:
+        return ["ar" if ar else "ru"]  # the common case of the checks below, in short
+    counts = {"ar": ar, "ru": ru, "latin": latin}
+    found = [s for s, n in counts.items() if n]
     if len(found) == 1 and found[0] != "latin" and len(clean) >= 3 * MIN_LETTERS:
         return found  # one script, and long enough to hold MIN_LETTERS of it
-    counts = {
-        "ar": len(ARABIC.findall(clean)),
-        "ru": len(CYRILLIC.findall(clean)),
-        "latin": len(LATIN.findall(clean)),
-    }
-    total = sum(counts.values())
+    total = ar + ru + latin
     if total < MIN_LETTERS:
         return [OTHER]
     present = [s for s, n in counts.items() if n >= MIN_LETTERS and n / total >= MIN_SHARE]

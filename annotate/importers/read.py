@@ -92,15 +92,24 @@ def _jsonl(name: str, text: str) -> Iterator[ParsedArticle]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise Rejection(
-                name, f"not valid JSON: {exc.msg} (column {exc.colno})", number
-            ) from None
+        record = _json(name, line, number)
         if not isinstance(record, dict):
             raise Rejection(name, "each line must be a JSON object", number)
         yield _record(name, number, record)
+
+
+def _json(name: str, text: str, line: int | None) -> Any:
+    """`json.loads`, with every way it fails (bad syntax, nesting too deep for the parser,
+    an integer too long for Python to convert) as a Rejection naming the line."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = line if line is not None else exc.lineno
+        raise Rejection(name, f"not valid JSON: {exc.msg} (column {exc.colno})", where) from None
+    except RecursionError:
+        raise Rejection(name, "JSON nested too deeply to read", line) from None
+    except ValueError as exc:  # e.g. "Exceeds the limit (4300 digits) for integer string ..."
+        raise Rejection(name, f"JSON could not be read: {exc}", line) from None
 
 
 def _csv(name: str, text: str) -> Iterator[ParsedArticle]:
@@ -141,12 +150,7 @@ def _delimiter_hint(header: str, used: str) -> str:
 
 
 def _label_studio(name: str, text: str) -> Iterator[ParsedArticle]:
-    try:
-        payload = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise Rejection(
-            name, f"not valid JSON: {exc.msg} (column {exc.colno})", exc.lineno
-        ) from None
+    payload = _json(name, text, None)
     if isinstance(payload, dict):
         payload = [payload]
     if not isinstance(payload, list):

@@ -9,8 +9,10 @@ crash leaves only whole files behind.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,15 +21,19 @@ from typing import Any, BinaryIO
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, reset_queries, transaction
+from django.db import IntegrityError, connections, models, reset_queries, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
+from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
 
 from annotate.importers.base import ParsedArticle, Rejection
 from annotate.importers.fingerprint import content_hash, hamming, simhash, simhash_bands
-from annotate.importers.read import FORMATS, read_file
+from annotate.importers.pool import Parsed, parse_stream
+from annotate.importers.read import FORMATS
 from annotate.models import Article, ImportBatch, ImportRejection, Project, Source, Task
 from annotate.services.suggestions import suggestions_after_import
+from config.faults import fault_point
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +43,13 @@ NEAR_DUPLICATE_BITS = 3
 PATHS_KEPT = 20
 # Bound on the parameters of one lookup query (SQLite allows 32766, PostgreSQL 65535).
 LOOKUP_CHUNK = 900
+# A run commits a batch every few seconds; one that has not for this long was killed.
+STALE_AFTER = dt.timedelta(minutes=30)
+INTERRUPTED = (
+    "Interrupted: the import stopped without finishing (its process was killed or the server "
+    "restarted). The files counted here were stored whole; import the same files again to "
+    "add the rest (those already stored are skipped)."
+)
 
 
 @dataclass
@@ -123,7 +136,9 @@ def import_run(
     """
     required_overlap = project.default_overlap if overlap is None else overlap
     _validate(fmt=fmt, overlap=required_overlap)
+    import_batches_mark_interrupted()
     batch = ImportBatch.objects.create(
+        progress_at=timezone.now(),
         project=project,
         created_by=user if user is not None and user.is_authenticated else None,
         format=fmt,
@@ -132,10 +147,10 @@ def import_run(
         overlap=required_overlap,
         source_override=source_name.strip(),
     )
-    run = _Run(batch=batch, fmt=fmt, progress=progress)
+    run = _Run(batch=batch, progress=progress)
     try:
-        for item in inputs:
-            run.add(item)
+        for item, parsed in _parsed(inputs, fmt=fmt):
+            run.add(item, parsed)
         run.flush()
     except BaseException as exc:
         _fail(batch, exc)
@@ -146,6 +161,17 @@ def import_run(
     # After the articles are committed: inline, or queued when a job queue is configured.
     suggestions_after_import(batch=batch)
     return batch
+
+
+def import_batches_mark_interrupted() -> int:
+    """Mark failed the runs killed mid-way, which could not do it themselves: "running"
+    with no batch committed for STALE_AFTER. Returns how many."""
+    now = timezone.now()
+    cutoff = now - STALE_AFTER
+    stale = ImportBatch.objects.filter(state=ImportBatch.State.RUNNING).filter(
+        Q(progress_at__lt=cutoff) | Q(progress_at__isnull=True, created_at__lt=cutoff)
+    )
+    return stale.update(state=ImportBatch.State.FAILED, finished_at=now, error=INTERRUPTED)
 
 
 def _validate(*, fmt: str, overlap: int) -> None:
@@ -196,7 +222,6 @@ class _Run:
     """The state of one import run: the current batch of files and the counters."""
 
     batch: ImportBatch
-    fmt: str
     progress: Callable[[int], None] | None
     files: list[_File] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
@@ -204,20 +229,16 @@ class _Run:
     # A dry run stores nothing, so hashes seen in earlier batches are remembered here.
     dry_run_hashes: set[str] = field(default_factory=set)
 
-    def add(self, item: ImportInput | Rejection) -> None:
+    def add(self, item: ImportInput | Rejection, parsed: Parsed) -> None:
         self.batch.file_count += 1
         name = item.file if isinstance(item, Rejection) else item.name
         if len(self.batch.paths) < PATHS_KEPT:
             self.batch.paths.append(name)
-        try:
-            if isinstance(item, Rejection):
-                raise item
-            articles = _read(item, fmt=self.fmt)
-        except Rejection as rejection:
-            self.rejections.append(rejection)
+        if isinstance(parsed, Rejection):
+            self.rejections.append(parsed)
         else:
-            self.files.append(_File(name=item.name, articles=articles))
-            self.pending_articles += len(articles)
+            self.files.append(_File(name=name, articles=parsed))
+            self.pending_articles += len(parsed)
         if self.progress is not None:
             self.progress(1)
         if self.pending_articles >= settings.CROSSCHECK_IMPORT_BATCH_SIZE:
@@ -252,6 +273,7 @@ class _Run:
 
     def _commit(self, files: list[_File], rejections: list[Rejection]) -> None:
         counts = self._store([a for f in files for a in f.articles])
+        fault_point("import-batch")  # the crash tests kill the import here (config/faults.py)
         ImportRejection.objects.bulk_create(
             ImportRejection(
                 batch=self.batch,
@@ -267,9 +289,10 @@ class _Run:
         batch.skipped_count += counts.skipped
         batch.near_duplicate_count += counts.near
         batch.rejected_count += len(rejections)
+        batch.progress_at = timezone.now()
         try:
             # Counters move in the same transaction as the rows they count.
-            batch.save(update_fields=[*_COUNTER_FIELDS, "paths"])
+            batch.save(update_fields=[*_COUNTER_FIELDS, "paths", "progress_at"])
         except BaseException:
             batch.created_count -= counts.created
             batch.skipped_count -= counts.skipped
@@ -302,18 +325,40 @@ class _Run:
     def _insert(self, new: list[_New]) -> None:
         batch = self.batch
         sources = _sources_for(new, override=batch.source_override)
-        articles = Article.objects.bulk_create(
-            [_article(n, batch=batch, source=sources.get(_outlet(n, batch))) for n in new]
-        )
-        later = []
-        for n, article in zip(new, articles, strict=True):
-            if n.near_index is not None:
-                article.near_duplicate_of_id = articles[n.near_index].pk
-                later.append(article)
-        if later:
-            Article.objects.bulk_update(later, ["near_duplicate_of"])
-        Task.objects.bulk_create(
-            Task(project=batch.project, article=a, required_overlap=batch.overlap) for a in articles
+        rows = [_article_row(n, batch=batch, source=sources.get(_outlet(n, batch))) for n in new]
+        if connections[router.db_for_write(Article)].features.can_return_rows_from_bulk_insert:
+            inserted = _insert_rows(Article, rows, ("id", "content_hash"))
+        else:  # SQLite before 3.35 has no RETURNING: look the new rows up by their hashes
+            _insert_rows(Article, rows)
+            hashes = [n.hash for n in new]
+            inserted = [
+                (pk, digest)
+                for start in range(0, len(hashes), LOOKUP_CHUNK)
+                for pk, project_id, digest in _select_in(
+                    ["id", "project_id", "content_hash"],
+                    {"content_hash": hashes[start : start + LOOKUP_CHUNK]},
+                )
+                if project_id == batch.project_id
+            ]
+        ids = {digest: pk for pk, digest in inserted}
+        pks = [ids[n.hash] for n in new]
+        near = [
+            (pks[n.near_index], pk)
+            for n, pk in zip(new, pks, strict=True)
+            if n.near_index is not None
+        ]
+        if near:
+            _update_near_duplicates(near)
+        _insert_rows(
+            Task,
+            [
+                {
+                    "project_id": batch.project_id,
+                    "article_id": pk,
+                    "required_overlap": batch.overlap,
+                }
+                for pk in pks
+            ],
         )
 
 
@@ -326,50 +371,52 @@ _COUNTER_FIELDS = [
 ]
 
 
-def _read(item: ImportInput, *, fmt: str) -> list[ParsedArticle]:
+def _parsed(
+    inputs: Iterable[ImportInput | Rejection], *, fmt: str
+) -> Iterator[tuple[ImportInput | Rejection, Parsed]]:
+    """Each input with its articles or its Rejection, in order. Files are read here and
+    parsed in worker processes when there are many (CROSSCHECK_IMPORT_WORKERS)."""
+    files = ((item, *_bytes(item)) for item in inputs)
+    workers = settings.CROSSCHECK_IMPORT_WORKERS
+    yield from parse_stream(
+        files,
+        fmt=fmt,
+        workers=workers,
+        min_files=settings.CROSSCHECK_IMPORT_PARALLEL_FROM,
+        # Enough chunks in flight to keep the workers busy while a batch is stored.
+        in_flight=4 * workers,
+    )
+
+
+def _bytes(item: ImportInput | Rejection) -> tuple[str, bytes | Rejection]:
+    if isinstance(item, Rejection):
+        return item.file, item
+    try:
+        return item.name, _read_bytes(item)
+    except Rejection as rejection:
+        return item.name, rejection
+
+
+def _read_bytes(item: ImportInput) -> bytes:
     limit = settings.CROSSCHECK_IMPORT_MAX_BYTES
     if item.size > limit:
         raise Rejection(file=item.name, reason=_too_big(item.size, limit))
     try:
         with item.open() as handle:
-            # One byte past the limit tells a file that grew (or lied about its size).
-            data = handle.read(limit + 1)
+            # One byte past the size tells a file that grew (or lied about its size); then
+            # read on, to one byte past the limit. (read(n) allocates n bytes up front.)
+            data = handle.read(item.size + 1)
+            if len(data) > item.size:
+                data += handle.read(limit + 1 - len(data))
     except OSError as exc:
         raise Rejection(file=item.name, reason=f"cannot be read: {exc.strerror or exc}") from exc
     if len(data) > limit:
         raise Rejection(file=item.name, reason=_too_big(len(data), limit))
-    articles = read_file(item.name, data, fmt=fmt)
-    for article in articles:
-        _check_storable(article, name=item.name)
-    return articles
+    return data
 
 
 def _too_big(size: int, limit: int) -> str:
     return f"file is {size:,} bytes, over the import limit of {limit:,} bytes"
-
-
-# (field, maximum length) of the article fields a reader fills from the input.
-_LIMITS = (("url", 2000), ("external_id", 200))
-
-
-def _check_storable(article: ParsedArticle, *, name: str) -> None:
-    """Reject what the database would refuse, so one file cannot break a whole batch."""
-    for attr, limit in _LIMITS:
-        if len(getattr(article, attr)) > limit:
-            raise Rejection(
-                file=article.file or name,
-                line=article.line,
-                field=attr,
-                reason=f"{attr} is longer than {limit} characters",
-            )
-    for attr in ("text", "raw_text", "title", "url", "external_id", "outlet"):
-        if "\x00" in getattr(article, attr):
-            raise Rejection(
-                file=article.file or name,
-                line=article.line,
-                field=attr,
-                reason="contains a NUL character (binary data?)",
-            )
 
 
 def _existing_hashes(project: Project, hashes: set[str]) -> set[str]:
@@ -378,13 +425,35 @@ def _existing_hashes(project: Project, hashes: set[str]) -> set[str]:
     found: set[str] = set()
     ordered = sorted(hashes)
     for start in range(0, len(ordered), LOOKUP_CHUNK):
-        rows = (
-            Article.objects.filter(content_hash__in=ordered[start : start + LOOKUP_CHUNK])
-            .order_by()
-            .values_list("project_id", "content_hash")
+        rows = _select_in(
+            ["project_id", "content_hash"], {"content_hash": ordered[start : start + LOOKUP_CHUNK]}
         )
         found.update(digest for project_id, digest in rows if project_id == project.pk)
     return found
+
+
+def _select_in(columns: list[str], any_in: dict[str, Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """Article `columns` of the rows where any of the `any_in` columns has one of its values.
+
+    Raw SQL for the lookups of every batch: the ORM prepares each of thousands of values
+    through its field, which cost more than the query. Values are strings and integers.
+    """
+    connection = connections[router.db_for_read(Article)]
+    quote = connection.ops.quote_name
+    conditions = [
+        f"{quote(column)} IN ({', '.join(['%s'] * len(values))})"
+        for column, values in any_in.items()
+        if values
+    ]
+    if not conditions:
+        return []
+    sql = (
+        f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(Article._meta.db_table)} "
+        f"WHERE {' OR '.join(conditions)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [v for values in any_in.values() for v in values])
+        return cursor.fetchall()
 
 
 def _mark_near_duplicates(project: Project, new: list[_New]) -> None:
@@ -415,12 +484,10 @@ def _band_candidates(project: Project, new: list[_New]) -> list[dict[int, Any]]:
     maps: list[dict[int, Any]] = [{}, {}, {}, {}, {}]
     for start in range(0, len(new), LOOKUP_CHUNK):
         chunk = new[start : start + LOOKUP_CHUNK]
-        condition = Q()
-        for i in range(4):
-            condition |= Q(**{f"simhash_band{i}__in": {n.bands[i] for n in chunk}})
         # As above, no project term: the four band indexes answer this (one OR of seeks).
-        rows = (
-            Article.objects.filter(condition).order_by().values_list("pk", "project_id", "simhash")
+        rows = _select_in(
+            ["id", "project_id", "simhash"],
+            {f"simhash_band{i}": sorted({n.bands[i] for n in chunk}) for i in range(4)},
         )
         for pk, project_id, value in rows:
             if project_id != project.pk:
@@ -458,30 +525,121 @@ def _sources_for(new: list[_New], *, override: str) -> dict[str, Source]:
     return found
 
 
-def _article(item: _New, *, batch: ImportBatch, source: Source | None) -> Article:
+def _article_row(item: _New, *, batch: ImportBatch, source: Source | None) -> dict[str, Any]:
+    """The Article columns of a new article (by attribute name), for `_insert_rows`."""
     parsed = item.parsed
     metadata = dict(parsed.metadata)
     if parsed.label_studio:
         metadata["label_studio"] = parsed.label_studio
-    return Article(
-        project=batch.project,
-        source=source,
-        external_id=parsed.external_id,
-        url=parsed.url,
-        title=parsed.title[:1000],
-        published_on=parsed.published_on,
-        languages=list(parsed.languages),
-        raw_text=parsed.raw_text,
-        text=parsed.text,
-        content_hash=item.hash,
-        simhash=item.simhash,
-        simhash_band0=item.bands[0],
-        simhash_band1=item.bands[1],
-        simhash_band2=item.bands[2],
-        simhash_band3=item.bands[3],
-        near_duplicate_of_id=item.near_id,
-        import_batch=batch,
-        source_file=(parsed.file or "")[:1000],
-        source_line=parsed.line,
-        metadata=metadata,
+    return {
+        "project_id": batch.project_id,
+        "source_id": source.pk if source is not None else None,
+        "external_id": parsed.external_id,
+        "url": parsed.url,
+        "title": parsed.title[:1000],
+        "published_on": parsed.published_on,
+        "languages": list(parsed.languages),
+        "raw_text": parsed.raw_text,
+        "text": parsed.text,
+        "content_hash": item.hash,
+        "simhash": item.simhash,
+        "simhash_band0": item.bands[0],
+        "simhash_band1": item.bands[1],
+        "simhash_band2": item.bands[2],
+        "simhash_band3": item.bands[3],
+        "near_duplicate_of_id": item.near_id,
+        "import_batch_id": batch.pk,
+        "source_file": (parsed.file or "")[:1000],
+        "source_line": parsed.line,
+        "metadata": metadata,
+    }
+
+
+# Field types whose Python values (str, int, None) go to the database unchanged.
+_AS_IS = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "CharField",
+    "ForeignKey",
+    "IntegerField",
+    "OneToOneField",
+    "PositiveBigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+    "TextField",
+}
+# Rows per INSERT at most, whatever the parameter limit allows (bounds one statement's size).
+_ROWS_PER_INSERT = 500
+
+
+def _insert_rows(
+    model: type[models.Model], rows: list[dict[str, Any]], returning: Sequence[str] = ()
+) -> list[tuple[Any, ...]]:
+    """Insert `rows` (values by attribute name; defaults for the rest) in few statements.
+
+    What `bulk_create` does for an import, without building a model instance per row and
+    preparing every value through its field: only values that need converting (JSON,
+    dates) go through `get_db_prep_save`; strings and integers are passed as they are.
+    Returns the `returning` columns of each row inserted, in no particular order.
+    """
+    if not rows:
+        return []
+    connection = connections[router.db_for_write(model)]
+    template = model()  # defaults; auto_now_add fields get the time once for all rows
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key
+        # A default the database computes (db_default) is left to it, unless given.
+        and (f.attname in rows[0] or not isinstance(f.pre_save(template, True), DatabaseDefault))
+    ]
+    defaults = [
+        f.get_db_prep_save(f.pre_save(template, add=True), connection=connection) for f in fields
+    ]
+    unknown = set().union(*rows) - {f.attname for f in fields}
+    if unknown:
+        raise ValueError(f"{model.__name__} has no fields {sorted(unknown)}")
+    given = [
+        (i, f, f.get_internal_type() in _AS_IS)
+        for i, f in enumerate(fields)
+        if f.attname in rows[0]
+    ]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    suffix = f" RETURNING {', '.join(quote(c) for c in returning)}" if returning else ""
+    per_statement = max(1, min(_ROWS_PER_INSERT, _max_params(connection) // len(fields)))
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    found: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            params: list[Any] = []
+            for row in chunk:
+                values = list(defaults)
+                for i, f, as_is in given:
+                    value = row[f.attname]
+                    values[i] = value if as_is else f.get_db_prep_save(value, connection=connection)
+                params.extend(values)
+            sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "
+            cursor.execute(sql + ", ".join([one] * len(chunk)) + suffix, params)
+            if returning:
+                found.extend(tuple(r) for r in cursor.fetchall())
+    return found
+
+
+def _max_params(connection: BaseDatabaseWrapper) -> int:
+    """Parameters one statement may carry on this connection."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return connection.features.max_query_params or 32766
+
+
+def _update_near_duplicates(pairs: list[tuple[int, int]]) -> None:
+    """Link articles to an earlier article of the same batch: (earlier id, id) pairs."""
+    Article.objects.bulk_update(
+        [Article(pk=pk, near_duplicate_of_id=earlier) for earlier, pk in pairs],
+        ["near_duplicate_of"],
     )

@@ -1,0 +1,144 @@
+"""Parse files in worker processes while the caller stores what came back (no Django here).
+
+`parse_stream` takes the files in order and yields each with its articles (or the
+Rejection that rejects it), in the same order. The first `min_files` files are parsed
+inline (a small import never starts a process); after them, chunks of files go to a pool
+of processes. At most `in_flight` chunks are parsed or waiting at a time, so memory stays
+flat however many files come.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TypeVar
+
+from annotate.importers.base import ParsedArticle, Rejection
+from annotate.importers.read import read_file
+
+T = TypeVar("T")
+
+# (field, maximum length) of the article fields a reader fills from the input.
+_LIMITS = (("url", 2000), ("external_id", 200))
+CHUNK_FILES = 50
+
+
+def parse_file(name: str, data: bytes, *, fmt: str) -> list[ParsedArticle]:
+    """The articles of one file, each one the database can store; raises Rejection."""
+    articles = read_file(name, data, fmt=fmt)
+    for article in articles:
+        check_storable(article, name=name)
+    return articles
+
+
+def check_storable(article: ParsedArticle, *, name: str) -> None:
+    """Reject what the database would refuse, so one file cannot break a whole batch."""
+    for attr, limit in _LIMITS:
+        if len(getattr(article, attr)) > limit:
+            raise Rejection(
+                file=article.file or name,
+                line=article.line,
+                field=attr,
+                reason=f"{attr} is longer than {limit} characters",
+            )
+    for attr in ("text", "raw_text", "title", "url", "external_id", "outlet"):
+        if "\x00" in getattr(article, attr):
+            raise Rejection(
+                file=article.file or name,
+                line=article.line,
+                field=attr,
+                reason="contains a NUL character (binary data?)",
+            )
+
+
+Parsed = list[ParsedArticle] | Rejection
+
+
+def _parse(name: str, data: bytes | Rejection, fmt: str) -> Parsed:
+    if isinstance(data, Rejection):
+        return data
+    try:
+        return parse_file(name, data, fmt=fmt)
+    except Rejection as rejection:
+        return rejection
+
+
+def _parse_chunk(chunk: list[tuple[str, bytes | Rejection]], fmt: str) -> list[Parsed]:
+    return [_parse(name, data, fmt) for name, data in chunk]
+
+
+def parse_stream(
+    files: Iterable[tuple[T, str, bytes | Rejection]],
+    *,
+    fmt: str,
+    workers: int,
+    min_files: int,
+    in_flight: int,
+    chunk_files: int = CHUNK_FILES,
+) -> Iterator[tuple[T, Parsed]]:
+    """(key, articles or Rejection) for each (key, name, bytes or Rejection), in order.
+
+    `key` travels with each file and stays in this process (it need not pickle). The
+    first `min_files` files are parsed inline, as they come; the rest, if any and if
+    there are `workers`, in worker processes. If `files` fails, the files before the
+    failure are still yielded, then the error is raised.
+    """
+    stream = iter(files)
+    for count, (key, name, data) in enumerate(stream, start=1):
+        yield key, _parse(name, data, fmt)
+        if workers > 0 and count >= min_files:
+            break
+    else:
+        return
+    yield from _parse_in_pool(stream, fmt, workers, in_flight, chunk_files)
+
+
+def _parse_in_pool(
+    stream: Iterator[tuple[T, str, bytes | Rejection]],
+    fmt: str,
+    workers: int,
+    in_flight: int,
+    chunk_files: int,
+) -> Iterator[tuple[T, Parsed]]:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    pending: deque[tuple[list[T], Future[list[Parsed]]]] = deque()
+
+    def submit(chunk: list[tuple[T, str, bytes | Rejection]]) -> None:
+        keys = [key for key, _, _ in chunk]
+        pending.append((keys, pool.submit(_parse_chunk, [(n, d) for _, n, d in chunk], fmt)))
+
+    try:
+        chunk: list[tuple[T, str, bytes | Rejection]] = []
+        failure: Exception | None = None
+        try:
+            for item in stream:
+                chunk.append(item)
+                if len(chunk) == chunk_files:
+                    submit(chunk)
+                    chunk = []
+                    while len(pending) >= in_flight:
+                        yield from _done(*pending.popleft())
+        except Exception as exc:  # the input failed: what came before it still counts
+            failure = exc
+        if chunk:
+            submit(chunk)
+        while pending:
+            yield from _done(*pending.popleft())
+        if failure is not None:
+            raise failure
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _done(keys: list[T], future: Future[list[Parsed]]) -> Iterator[tuple[T, Parsed]]:
+    yield from zip(keys, future.result(), strict=True)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # A fork server: workers start from a clean process that has loaded only the parser,
+    # not from a copy of this one (a web server's threads, open database connections).
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
