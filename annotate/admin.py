@@ -6,7 +6,16 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from annotate.models import Article, ImportBatch, ImportRejection, LabelType, Project, Source, Task
+from annotate.models import (
+    Article,
+    AuditEvent,
+    ImportBatch,
+    ImportRejection,
+    LabelType,
+    Project,
+    Source,
+    Task,
+)
 
 
 class LabelTypeInline(admin.TabularInline):
@@ -142,3 +151,28 @@ class TaskAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .defer("article__raw_text", "article__text", "article__metadata")
         )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the history is written by the services and never edited (the page at
+    /audit/ shows the same events with their diffs)."""
+
+    list_display = ["at", "actor", "action", "object_type", "object_id", "object_label"]
+    list_filter = ["action", "object_type"]
+    list_select_related = ["actor"]
+    search_fields = ["object_id", "other_id", "object_label", "actor__username"]
+    date_hierarchy = "at"
+    readonly_fields = [
+        "at", "actor", "action", "object_type", "object_id", "object_label", "other_type",
+        "other_id", "project", "before", "after",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False

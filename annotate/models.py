@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -133,6 +134,9 @@ class ImportBatch(models.Model):
     rejected_count = models.PositiveIntegerField(default=0)
     near_duplicate_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    # When the run last committed a batch of files. A killed run cannot say it failed: one
+    # "running" that has not moved for a while is marked failed by the next import.
+    progress_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -483,3 +487,46 @@ class SuggestionDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision} #{self.suggestion_id} by {self.reviewer_id}"
+
+
+class AuditEvent(models.Model):
+    """One change to an annotation, adjudication, entity or fact: who, when, before, after.
+
+    Written by `annotate.services.audit.audit_record` inside the transaction of the change
+    it records, so a change that is rolled back leaves no event. Never updated or deleted.
+    `before` and `after` hold only what the change touched (compact snapshots); the detailed
+    history of merges and splits (`verify.EntityChange`) and of adjudication decisions
+    (`verify.AdjudicationDecision`) stays where it is, and an event names those rows.
+    A change to two objects (a merge, a split) names the second one as `other_*`.
+    """
+
+    # None: the system (automatic acceptance, a verdict recomputed, a command without a user).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    # "<object type>.<verb>": annotation.submit, entity.merge, fact.update, adjudication.save.
+    action = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=20)
+    object_id = models.CharField(max_length=40)
+    object_label = models.CharField(max_length=200, blank=True)
+    other_type = models.CharField(max_length=20, blank=True)
+    other_id = models.CharField(max_length=40, blank=True)
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="auditevent_object"),
+            models.Index(fields=["other_type", "other_id"], name="auditevent_other"),
+            models.Index(fields=["actor", "at"], name="auditevent_actor_at"),
+            models.Index(fields=["at"], name="auditevent_at"),
+            models.Index(fields=["action", "at"], name="auditevent_action_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type} #{self.object_id}"

@@ -77,6 +77,9 @@ RULES: dict[str, tuple[str, str, str, str]] = {
     "annotate:import-new": ADMIN,
     "annotate:import-detail": ADMIN,
     "annotate:suggestion-rates": ADMIN,
+    # the audit history of every change: admins only
+    "annotate:audit": ADMIN,
+    "annotate-api:audit": ADMIN,
     # verify: entities and facts are shared work; merging and splitting are for admins
     "verify-api:entities": LOGGED_IN,
     "verify-api:entity-suggestions": ADMIN,

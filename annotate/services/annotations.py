@@ -21,12 +21,14 @@ from django.utils import timezone
 
 from annotate.models import Annotation, Claim, LabelType, Mention, Task
 from annotate.results import ParsedResult, SpanRow, result_parse
+from annotate.services.audit import annotation_audit, annotation_audit_state
 from annotate.services.entity_links import (
     mention_links_add_aliases,
     mention_links_before,
     mention_links_check,
 )
 from annotate.services.tasks import task_lock_refresh, task_lock_release, task_update_state
+from config.faults import fault_point
 
 # A day of work per save is already generous; beyond that the client clock is wrong.
 MAX_TIME_SPENT = 7 * 24 * 3600
@@ -211,12 +213,17 @@ def annotation_save_draft(
     parsed = annotation_parse(annotation=annotation, result=result)
     spent = _time_spent(annotation, time_spent_seconds)
     with transaction.atomic():
+        # Read before the compare-and-set: if another save commits in between, ours fails.
+        before = annotation_audit_state(annotation_id=annotation.pk)
         _bump(annotation, version=version, changes={"time_spent_seconds": spent})
         _write_rows(annotation, parsed)
         task_lock_refresh(
             task=annotation.task,
             reviewer=annotation.reviewer,
             known_expiry=getattr(annotation, "lock_expires_at", None),
+        )
+        annotation_audit(
+            annotation=annotation, action="annotation.save", before=before, parsed=parsed
         )
     return annotation
 
@@ -236,6 +243,7 @@ def annotation_submit(
         # Lock the task row first: two last reviewers submitting at once must both be
         # counted when the task's state is decided.
         task = Task.objects.select_for_update().get(pk=annotation.task_id)
+        before = annotation_audit_state(annotation_id=annotation.pk)
         _bump(
             annotation,
             version=version,
@@ -247,6 +255,9 @@ def annotation_submit(
         )
         if parsed is not None:
             _write_rows(annotation, parsed)
+        annotation_audit(
+            annotation=annotation, action="annotation.submit", before=before, parsed=parsed
+        )
         task_lock_release(task=task, reviewer=annotation.reviewer)
         annotation.task.state = task_update_state(task=task).state
         if annotation.task.state == Task.State.COMPLETE:
@@ -259,6 +270,7 @@ def annotation_submit(
         from verify.services.facts import fact_verdicts_refresh_for_annotation
 
         fact_verdicts_refresh_for_annotation(annotation=annotation)
+        fault_point("annotation-submit")  # the crash tests kill the server here
     return annotation
 
 
@@ -277,6 +289,7 @@ def annotation_skip(
         raise ValidationError({"reason": f"Keep the reason under {MAX_SKIP_REASON} characters."})
     spent = _time_spent(annotation, time_spent_seconds)
     with transaction.atomic():
+        before = annotation_audit_state(annotation_id=annotation.pk)
         _bump(
             annotation,
             version=version,
@@ -286,5 +299,6 @@ def annotation_skip(
                 "time_spent_seconds": spent,
             },
         )
+        annotation_audit(annotation=annotation, action="annotation.skip", before=before)
         task_lock_release(task=annotation.task, reviewer=annotation.reviewer)
     return annotation

@@ -34,6 +34,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from annotate.models import Annotation, Project, Task, TaskLock
+from annotate.services.audit import annotation_audit
 
 OPEN_STATES = (Task.State.OPEN, Task.State.IN_PROGRESS)
 DONE_STATES = (Annotation.State.SUBMITTED, Annotation.State.SKIPPED)
@@ -100,6 +101,7 @@ def task_start_for_reviewer(*, task: Task, reviewer: AbstractBaseUser) -> Annota
                 "This task already has all the reviewers it needs. Take the next task instead."
             )
         annotation = Annotation.objects.create(task=task, reviewer=reviewer)
+        annotation_audit(annotation=annotation, action="annotation.start", before=None)
     if annotation.state == Annotation.State.DRAFT:
         task_lock_refresh(task=task, reviewer=reviewer, now=now)
         if task.state == Task.State.OPEN:

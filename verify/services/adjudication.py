@@ -32,6 +32,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from annotate.models import Claim, LabelType, Mention, Task
+from annotate.services.audit import audit_record
+from config.faults import fault_point
 from verify.agreement import CLAIM, MENTION, SpanItem, TaskAnnotations, Unit, task_units
 from verify.conflicts import ConflictItem, task_conflicts
 from verify.models import (
@@ -43,6 +45,12 @@ from verify.models import (
     GoldSpan,
 )
 from verify.services.agreement import task_agreement_compute, task_annotations_load
+from verify.services.audit import (
+    adjudication_audit_state,
+    decisions_audit,
+    fact_audit_state,
+    fact_outcome_audit,
+)
 
 Action = AdjudicationDecision.Action
 MAX_RATIONALE = 4000
@@ -291,6 +299,14 @@ def task_review_complete(*, task: Task) -> Adjudication:
     adjudication, created = Adjudication.objects.get_or_create(
         task=task, defaults={"conflict_count": figures.conflict_count}
     )
+    if created:
+        audit_record(
+            actor=None,
+            action="adjudication.open",
+            obj=adjudication,
+            project=task.project_id,
+            after={"state": adjudication.state, "conflict_count": adjudication.conflict_count},
+        )
     if not created and adjudication.state == Adjudication.State.PENDING:
         adjudication.conflict_count = figures.conflict_count
         adjudication.save(update_fields=["conflict_count", "updated_at"])  # the queue's order
@@ -306,6 +322,7 @@ def task_review_complete(*, task: Task) -> Adjudication:
 
 
 def _accept_automatically(*, task: Task, adjudication: Adjudication) -> None:
+    before = adjudication_audit_state(adjudication=adjudication)
     view = task_view(task=task)
     decision = AdjudicationDecision.objects.create(
         adjudication=adjudication, round=adjudication.round, action=Action.SYSTEM,
@@ -314,6 +331,16 @@ def _accept_automatically(*, task: Task, adjudication: Adjudication) -> None:
     drafts, _ = gold_drafts(view=view, decisions=[decision])
     facts = _gold_rebuild(task=task, adjudication=adjudication, view=view, drafts=drafts)
     _finish(task=task, adjudication=adjudication, automatic=True)
+    audit_record(
+        actor=None,
+        action="adjudication.accept_auto",
+        obj=adjudication,
+        project=task.project_id,
+        before=before,
+        after={**adjudication_audit_state(adjudication=adjudication),
+               "decisions": decisions_audit([decision])},
+        keep=("state",),
+    )  # fmt: skip
     transaction.on_commit(lambda: _facts_refresh(facts, task=task))
 
 
@@ -488,6 +515,8 @@ def adjudication_save(
     adjudication.task = task
     view = task_view(task=task)
     with transaction.atomic():
+        # Read before the compare-and-set: if another save commits in between, ours fails.
+        before = adjudication_audit_state(adjudication=adjudication)
         _bump(adjudication=adjudication, admin=admin, version=version)
         known = _latest(adjudication.decisions.all())
         rows = _decision_rows(
@@ -504,6 +533,17 @@ def adjudication_save(
         if complete:
             _finish(task=task, adjudication=adjudication, automatic=False)
             transaction.on_commit(lambda: _facts_refresh(facts, task=task))
+        audit_record(
+            actor=admin,
+            action="adjudication.complete" if complete else "adjudication.save",
+            obj=adjudication,
+            project=task.project_id,
+            before=before,
+            after={**adjudication_audit_state(adjudication=adjudication),
+                   "decisions": decisions_audit(rows)},
+            keep=("version", "state"),
+        )  # fmt: skip
+        fault_point("adjudication-save")  # the crash tests kill the server here
     adjudication.refresh_from_db()
     return adjudication
 
@@ -532,6 +572,7 @@ def fact_adjudicate(
     rationale = (rationale or "").strip()
     if not rationale:
         raise ValidationError({"rationale": "Say why: the rationale is what a release cites."})
+    previous = FactAdjudication.objects.filter(fact=fact).order_by("-created_at", "-id").first()
     if outcome not in FactAdjudication.Outcome.values:
         raise ValidationError({"outcome": f"Unknown outcome {outcome!r}."})
     if outcome != FactAdjudication.Outcome.ONE_WRONG:
@@ -562,4 +603,14 @@ def fact_adjudicate(
     )  # fmt: skip
     row.full_clean()
     row.save()
+    audit_record(
+        actor=admin,
+        action="fact.adjudicate",
+        obj=fact,
+        other=split,
+        before=fact_outcome_audit(previous),
+        after={**(fact_outcome_audit(row) or {}),
+               "split": fact_audit_state(fact=split) if split is not None else None},
+        keep=("outcome",),
+    )  # fmt: skip
     return row

@@ -18,8 +18,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
+from annotate.services.audit import audit_record
 from verify.matching import detect_script, key_tokens_for_index, name_key
 from verify.models import Alias, AliasToken, Entity, EntityChange, EntityDistinction
+from verify.services.audit import alias_audit, entity_audit_from_change, entity_audit_state
 
 TOKEN_MAX = AliasToken._meta.get_field("token").max_length or 64
 _SPACES = re.compile(r"\s+")
@@ -49,9 +51,12 @@ def entity_create(
     )
     entity.full_clean()
     entity.save()
-    entity_add_alias(entity=entity, text=entity.preferred_name, language=language, user=user)
+    _alias_add(entity=entity, text=entity.preferred_name, language=language, user=user)
     for text, alias_language in aliases:
-        entity_add_alias(entity=entity, text=text, language=alias_language, user=user)
+        _alias_add(entity=entity, text=text, language=alias_language, user=user)
+    audit_record(
+        actor=user, action="entity.create", obj=entity, after=entity_audit_state(entity=entity)
+    )
     return entity
 
 
@@ -60,6 +65,21 @@ def entity_add_alias(
     *, entity: Entity, text: str, language: str = "", user: AbstractBaseUser | None
 ) -> Alias:
     """The alias `text` of `entity`, created with its key and index rows if it is new."""
+    alias, created = _alias_add(entity=entity, text=text, language=language, user=user)
+    if created:
+        audit_record(
+            actor=user,
+            action="entity.alias_add",
+            obj=entity,
+            before={"aliases": {}},
+            after={"aliases": alias_audit(alias.text, alias.language, alias.script)},
+        )
+    return alias
+
+
+def _alias_add(
+    *, entity: Entity, text: str, language: str = "", user: AbstractBaseUser | None
+) -> tuple[Alias, bool]:
     if not entity.is_active:
         raise ValidationError(
             f"“{entity.preferred_name}” was merged into entity #{entity.merged_into_id}; "
@@ -68,7 +88,7 @@ def entity_add_alias(
     text = clean_name(text)
     existing = Alias.objects.filter(entity=entity, text=text).first()
     if existing is not None:
-        return existing
+        return existing, False
     alias = Alias(
         entity=entity,
         text=text,
@@ -80,7 +100,7 @@ def entity_add_alias(
     alias.full_clean()
     alias.save()
     AliasToken.objects.bulk_create(alias_index_rows(alias))
-    return alias
+    return alias, True
 
 
 def alias_index_rows(alias: Alias) -> list[AliasToken]:
@@ -114,7 +134,7 @@ def entity_merge(
         keep.wikidata_qid = qid
         keep.save(update_fields=["wikidata_qid", "updated_at"])
 
-    return EntityChange.objects.create(
+    change = EntityChange.objects.create(
         kind=EntityChange.Kind.MERGE,
         entity=keep,
         other=merge,
@@ -122,6 +142,22 @@ def entity_merge(
         rationale=rationale.strip(),
         before=before,
         after={"entity": _snapshot(keep), "other": _snapshot(merge)},
+    )
+    _audit_change(change)
+    return change
+
+
+def _audit_change(change: EntityChange) -> None:
+    """One event for a merge or split: both entities, and the EntityChange row it made."""
+    side = {k: entity_audit_from_change(change.before.get(k)) for k in ("entity", "other")}
+    after = {k: entity_audit_from_change(change.after.get(k)) for k in ("entity", "other")}
+    audit_record(
+        actor=change.user,
+        action=f"entity.{change.kind}",
+        obj=change.entity,
+        other=change.other,
+        before={**side, "rationale": ""},
+        after={**after, "rationale": change.rationale, "entity_change": change.pk},
     )
 
 
@@ -187,7 +223,7 @@ def entity_split(
         entity.preferred_name = remaining[0]
         entity.save(update_fields=["preferred_name", "updated_at"])
 
-    return EntityChange.objects.create(
+    change = EntityChange.objects.create(
         kind=EntityChange.Kind.SPLIT,
         entity=entity,
         other=new,
@@ -196,6 +232,8 @@ def entity_split(
         before=before,
         after={"entity": _snapshot(entity), "other": _snapshot(new)},
     )
+    _audit_change(change)
+    return change
 
 
 @transaction.atomic
@@ -206,9 +244,17 @@ def entity_distinguish(
     if first.pk == second.pk:
         raise ValidationError("An entity cannot be distinct from itself.")
     low, high = sorted((first, second), key=lambda e: e.pk)
-    distinction, _ = EntityDistinction.objects.get_or_create(
+    distinction, created = EntityDistinction.objects.get_or_create(
         first=low, second=high, defaults={"user": user, "rationale": rationale.strip()}
     )
+    if created:
+        audit_record(
+            actor=user,
+            action="entity.distinguish",
+            obj=low,
+            other=high,
+            after={"distinct_from": high.pk, "rationale": distinction.rationale},
+        )
     return distinction
 
 

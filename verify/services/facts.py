@@ -20,9 +20,11 @@ from django.utils import timezone
 
 from annotate.models import Annotation, Claim, Source, Task
 from annotate.results import ParsedResult
+from annotate.services.audit import audit_record
 from verify import embeddings
 from verify.models import Entity, Fact, GoldSpan, Origin
 from verify.selectors.facts import OriginRef, fact_evidence, facts_of_annotation
+from verify.services.audit import VERDICT_FIELDS, fact_audit_state
 from verify.verdicts import verdict_decide
 
 MAX_STATEMENT = 500
@@ -101,15 +103,21 @@ def fact_create(
     fact = Fact(created_by=user if user is not None and user.is_authenticated else None, **values)
     _vector(fact, claim_text)
     fact.full_clean()
-    fact.save()
+    # The vector is computed before: no write lock is held while the model runs.
+    with transaction.atomic():
+        fact.save()
+        audit_record(actor=user, action="fact.create", obj=fact, after=fact_audit_state(fact=fact))
     return fact
 
 
-def fact_update(*, fact: Fact, **changes: Any) -> Fact:
+def fact_update(
+    *, fact: Fact, user: AbstractBaseUser | AnonymousUser | None = None, **changes: Any
+) -> Fact:
     """Edit a fact's statement, parts or time; the vector follows the statement."""
     unknown = set(changes) - set(_EDITABLE)
     if unknown:
         raise ValidationError({k: "This cannot be changed here." for k in sorted(unknown)})
+    before = fact_audit_state(fact=fact)
     current = {k: getattr(fact, k) for k in _EDITABLE}
     values = _clean({**current, **changes})
     statement_changed = values["statement"] != fact.statement
@@ -118,7 +126,15 @@ def fact_update(*, fact: Fact, **changes: Any) -> Fact:
     if statement_changed or fact.vector is None:
         _vector(fact)
     fact.full_clean()
-    fact.save()
+    with transaction.atomic():
+        fact.save()
+        audit_record(
+            actor=user,
+            action="fact.update",
+            obj=fact,
+            before=before,
+            after=fact_audit_state(fact=fact),
+        )
     return fact
 
 
@@ -158,7 +174,7 @@ def fact_verdict_refresh(*, fact: Fact) -> Fact:
     # Lock the fact first: of two submits refreshing it at once, the second waits and then
     # reads the first one's evidence (PostgreSQL; SQLite serialises writers anyway). Facts
     # are refreshed in id order, so two such transactions never wait on each other.
-    Fact.objects.select_for_update().filter(pk=fact.pk).values_list("pk", flat=True).first()
+    stored = Fact.objects.select_for_update().filter(pk=fact.pk).values(*VERDICT_FIELDS).first()
     found = fact_evidence(fact=fact)
     for ref in {item.origin.key: item.origin for item in found.items}.values():
         origin_ensure(ref=ref)
@@ -181,6 +197,10 @@ def fact_verdict_refresh(*, fact: Fact) -> Fact:
         verdict_explanation=fact.verdict_explanation,
         verdict_updated_at=fact.verdict_updated_at,
     )
+    after = {name: getattr(fact, name) for name in VERDICT_FIELDS}
+    if stored is not None and stored != after:
+        # Computed from the evidence, by nobody in particular: the system's change.
+        audit_record(actor=None, action="fact.verdict", obj=fact, before=stored, after=after)
     return fact
 
 
