@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
+import config.ids  # noqa: F401 - registers the <id:...> path converter
 from verify import views, views_adjudication, views_facts, views_releases
 
 app_name = "verify"
@@ -11,15 +12,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("entities/suggestions/", views.entity_suggestions, name="entity-suggestions"),
     path("entities/merge/", views.entity_merge, name="entity-merge"),
     path("entities/distinguish/", views.entity_distinguish, name="entity-distinguish"),
-    path("entities/<int:entity_id>/", views.entity_detail, name="entity-detail"),
-    path("entities/<int:entity_id>/aliases/", views.entity_alias_add, name="entity-alias-add"),
-    path("entities/<int:entity_id>/split/", views.entity_split, name="entity-split"),
+    path("entities/<id:entity_id>/", views.entity_detail, name="entity-detail"),
+    path("entities/<id:entity_id>/aliases/", views.entity_alias_add, name="entity-alias-add"),
+    path("entities/<id:entity_id>/split/", views.entity_split, name="entity-split"),
     path("facts/", views_facts.fact_list, name="fact-list"),
-    path("facts/<int:fact_id>/", views_facts.fact_detail, name="fact-detail"),
+    path("facts/<id:fact_id>/", views_facts.fact_detail, name="fact-detail"),
     # Adjudication and agreement (admins only).
     path("adjudication/", views_adjudication.adjudication_queue, name="adjudication-queue"),
     path(
-        "adjudication/<int:task_id>/",
+        "adjudication/<id:task_id>/",
         views_adjudication.adjudication_page,
         name="adjudication",
     ),
@@ -29,7 +30,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="fact-adjudication-list",
     ),
     path(
-        "adjudication/facts/<int:fact_id>/",
+        "adjudication/facts/<id:fact_id>/",
         views_adjudication.fact_adjudication_detail,
         name="fact-adjudication",
     ),
@@ -38,9 +39,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Gold releases (admins only).
     path("releases/", views_releases.release_list, name="release-list"),
     path("releases/compare/", views_releases.release_compare, name="release-compare"),
-    path("releases/<int:release_id>/", views_releases.release_detail, name="release-detail"),
+    path("releases/<id:release_id>/", views_releases.release_detail, name="release-detail"),
     path(
-        "releases/<int:release_id>/download/",
+        "releases/<id:release_id>/download/",
         views_releases.release_download,
         name="release-download",
     ),

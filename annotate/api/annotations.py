@@ -24,6 +24,7 @@ from annotate.services.annotations import (
     annotation_skip,
     annotation_submit,
 )
+from config.ids import version_field
 
 RESULT_ITEM_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -145,9 +146,7 @@ class AnnotationDetailApi(APIView):
 
 class AnnotationDraftApi(_AnnotationWriteApi):
     class DraftInputSerializer(serializers.Serializer[None]):
-        version = serializers.IntegerField(
-            min_value=0, help_text="The version this draft is based on."
-        )
+        version = version_field(help_text="The version this draft is based on.")
         result = ResultField()
         time_spent_seconds = serializers.IntegerField(required=False, min_value=0)
 
@@ -173,7 +172,7 @@ class AnnotationDraftApi(_AnnotationWriteApi):
 
 class AnnotationSubmitApi(_AnnotationWriteApi):
     class SubmitInputSerializer(serializers.Serializer[None]):
-        version = serializers.IntegerField(min_value=0)
+        version = version_field()
         result = ResultField(required=False, help_text="Saved first when given.")
         time_spent_seconds = serializers.IntegerField(required=False, min_value=0)
 
@@ -198,7 +197,7 @@ class AnnotationSubmitApi(_AnnotationWriteApi):
 
 class AnnotationSkipApi(_AnnotationWriteApi):
     class SkipInputSerializer(serializers.Serializer[None]):
-        version = serializers.IntegerField(min_value=0)
+        version = version_field()
         reason = serializers.CharField(max_length=500, help_text="Why you skip this task.")
         time_spent_seconds = serializers.IntegerField(required=False, min_value=0)
 

@@ -16,6 +16,7 @@ from annotate.api.serializers import ArticleDetailSerializer, ArticleListItemSer
 from annotate.models import Task
 from annotate.permissions import IsAdmin
 from annotate.selectors.articles import ArticleFilters, article_get, article_list
+from config.ids import id_field
 
 
 class ArticleListApi(APIView):
@@ -26,14 +27,14 @@ class ArticleListApi(APIView):
         q = serializers.CharField(
             required=False, allow_blank=True, max_length=200, help_text="Title contains."
         )
-        source = serializers.IntegerField(required=False, min_value=1, help_text="Source id.")
+        source = id_field(required=False, help_text="Source id.")
         language = serializers.RegexField(
             r"^[a-z]{2,8}$", required=False, allow_blank=True, help_text="e.g. ar, ru, en."
         )
         state = serializers.ChoiceField(
             choices=Task.State.choices, required=False, allow_blank=True, help_text="Task state."
         )
-        batch = serializers.IntegerField(required=False, min_value=1, help_text="Import id.")
+        batch = id_field(required=False, help_text="Import id.")
 
     @extend_schema(
         summary="List articles",

@@ -24,7 +24,9 @@ class ImportCountsSerializer(serializers.Serializer[ImportBatch]):
 
 class ImportBatchSerializer(serializers.ModelSerializer[ImportBatch]):
     project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="Null for the CLI."
+    )
     counts = ImportCountsSerializer(source="*", read_only=True)
     paths = serializers.ListField(
         child=serializers.CharField(), read_only=True, help_text="The first few file names."
@@ -76,6 +78,8 @@ class ArticleListItemSerializer(serializers.ModelSerializer[Article]):
     source = SourceSerializer(read_only=True, allow_null=True)
     task = TaskSummarySerializer(read_only=True, allow_null=True)
     languages = serializers.ListField(child=serializers.CharField(), read_only=True)
+    # Not a URI format: an article whose file gave no URL has an empty one.
+    url = serializers.CharField(read_only=True, help_text="Empty when the file gave none.")
 
     class Meta:
         model = Article

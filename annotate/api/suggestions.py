@@ -23,6 +23,7 @@ from annotate.services.suggestions import (
     suggestion_undecide,
     suggestions_decide_many,
 )
+from config.ids import id_field
 
 MAX_IDS = 1000
 
@@ -93,18 +94,16 @@ class SuggestionDecisionApi(APIView):
 
 
 class SuggestionDecisionManyApi(APIView):
-    class ManyInputSerializer(SuggestionDecisionSerializer):
-        ids = serializers.ListField(
-            child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=MAX_IDS
-        )
+    class SuggestionDecisionManyInputSerializer(SuggestionDecisionSerializer):
+        ids = serializers.ListField(child=id_field(), allow_empty=False, max_length=MAX_IDS)
 
     @extend_schema(
         summary="Accept or reject several suggestions at once (accept all of a kind)",
-        request=ManyInputSerializer,
+        request=SuggestionDecisionManyInputSerializer,
         responses={200: OpenApiResponse(description='{"decided": n}')},
     )
     def post(self, request: Request) -> Response:
-        body = self.ManyInputSerializer(data=request.data)
+        body = self.SuggestionDecisionManyInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         ids = set(body.validated_data["ids"])
         found = [

@@ -81,26 +81,26 @@ class ProgressSerializer(serializers.Serializer[Any]):
     remaining = serializers.IntegerField(help_text="drafts + available")
 
 
-class QueueItemSerializer(serializers.Serializer[Annotation]):
+class TaskQueueItemSerializer(serializers.Serializer[Annotation]):
     task = serializers.IntegerField(source="task_id")
     title = serializers.CharField(source="task.article.title")
     annotation = AnnotationStateSerializer(source="*")
 
 
 class QueueApi(APIView):
-    class OutputSerializer(serializers.Serializer[Any]):
+    class TaskQueueSerializer(serializers.Serializer[Any]):
         progress = ProgressSerializer()
-        drafts = QueueItemSerializer(many=True)
-        recent = QueueItemSerializer(many=True, help_text="Your latest submitted or skipped.")
+        drafts = TaskQueueItemSerializer(many=True)
+        recent = TaskQueueItemSerializer(many=True, help_text="Your latest submitted or skipped.")
 
     @extend_schema(
         summary="Your queue: progress, drafts to finish, latest finished work",
         operation_id="tasks_queue",
-        responses=OutputSerializer,
+        responses=TaskQueueSerializer,
     )
     def get(self, request: Request) -> Response:
         queue = task_queue_for_reviewer(reviewer=request.user)
-        return Response(self.OutputSerializer(queue).data)
+        return Response(self.TaskQueueSerializer(queue).data)
 
 
 class TaskNextApi(APIView):

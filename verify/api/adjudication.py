@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from annotate.api.pagination import paginated_response
 from annotate.permissions import IsAdmin
+from config.ids import version_field
 from verify.models import Adjudication, Fact, FactAdjudication
 from verify.selectors import adjudication as selectors
 from verify.services.adjudication import (
@@ -25,7 +26,7 @@ from verify.services.adjudication import (
 )
 
 
-class QueueItemSerializer(serializers.ModelSerializer[Adjudication]):
+class AdjudicationQueueItemSerializer(serializers.ModelSerializer[Adjudication]):
     title = serializers.CharField(source="task.article.title", read_only=True)
     summary = serializers.FloatField(
         source="task.agreement.summary", read_only=True, allow_null=True
@@ -43,11 +44,11 @@ class AdjudicationQueueApi(APIView):
     permission_classes = [IsAdmin]
     pagination_class = PageNumberPagination
 
-    @extend_schema(responses=QueueItemSerializer(many=True))
+    @extend_schema(responses=AdjudicationQueueItemSerializer(many=True))
     def get(self, request: Request) -> Response:
         return paginated_response(
             queryset=selectors.adjudication_queue(),
-            serializer_class=QueueItemSerializer,
+            serializer_class=AdjudicationQueueItemSerializer,
             request=request,
             view=self,
         )
@@ -78,13 +79,13 @@ class AdjudicationSaveApi(APIView):
 
     permission_classes = [IsAdmin]
 
-    class InputSerializer(serializers.Serializer[None]):
-        version = serializers.IntegerField(min_value=0)
+    class AdjudicationSaveInputSerializer(serializers.Serializer[None]):
+        version = version_field()
         decisions = DecisionSerializer(many=True, required=False, default=list)
         complete = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(
-        request=InputSerializer,
+        request=AdjudicationSaveInputSerializer,
         responses={
             200: OpenApiResponse(description="The adjudication after the save."),
             409: OpenApiResponse(description="Another admin saved first."),
@@ -92,7 +93,7 @@ class AdjudicationSaveApi(APIView):
     )
     def post(self, request: Request, task_id: int) -> Response:
         adjudication = selectors.adjudication_get(task_id=task_id)
-        given = self.InputSerializer(data=request.data)
+        given = self.AdjudicationSaveInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data: dict[str, Any] = given.validated_data
         try:
@@ -129,7 +130,7 @@ class FactAdjudicationApi(APIView):
 
     permission_classes = [IsAdmin]
 
-    class InputSerializer(serializers.Serializer[None]):
+    class FactAdjudicationInputSerializer(serializers.Serializer[None]):
         outcome = serializers.ChoiceField(choices=FactAdjudication.Outcome.choices)
         rationale = serializers.CharField(max_length=4000)
         upheld_stance = serializers.CharField(required=False, allow_blank=True, default="")
@@ -153,11 +154,12 @@ class FactAdjudicationApi(APIView):
         return Response(self._body(get_object_or_404(Fact, pk=fact_id)))
 
     @extend_schema(
-        request=InputSerializer, responses={201: OpenApiResponse(description="Recorded.")}
+        request=FactAdjudicationInputSerializer,
+        responses={201: OpenApiResponse(description="Recorded.")},
     )
     def post(self, request: Request, fact_id: int) -> Response:
         fact = get_object_or_404(Fact, pk=fact_id)
-        given = self.InputSerializer(data=request.data)
+        given = self.FactAdjudicationInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         fact_adjudicate(fact=fact, admin=request.user, **given.validated_data)
         return Response(self._body(fact), status=status.HTTP_201_CREATED)

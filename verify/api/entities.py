@@ -7,7 +7,12 @@ from typing import Any
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
@@ -17,6 +22,7 @@ from rest_framework.views import APIView
 
 from annotate.api.pagination import paginated_response
 from annotate.permissions import IsAdmin
+from config.ids import id_field
 from verify.models import Alias, Entity, EntityChange
 from verify.selectors import entities as selectors
 from verify.services import entities as services
@@ -79,7 +85,7 @@ class ChangeSerializer(serializers.ModelSerializer[EntityChange]):
         read_only_fields = fields
 
 
-class SuggestionSerializer(serializers.Serializer[selectors.MergeSuggestion]):
+class MergeSuggestionSerializer(serializers.Serializer[selectors.MergeSuggestion]):
     first = EntitySerializer(read_only=True)
     second = EntitySerializer(read_only=True)
     score = serializers.FloatField(read_only=True)
@@ -140,7 +146,13 @@ class EntityCollectionApi(APIView):
                     "count": serializers.IntegerField(),
                     "next": serializers.URLField(allow_null=True),
                     "previous": serializers.URLField(allow_null=True),
-                    "results": CandidateSerializer(many=True),
+                    # Ranked candidates with `q`, plain entities without it.
+                    "results": PolymorphicProxySerializer(
+                        component_name="EntitySearchResult",
+                        serializers=[CandidateSerializer, EntityListItemSerializer],
+                        resource_type_field_name=None,
+                        many=True,
+                    ),
                 },
             )
         },
@@ -209,8 +221,12 @@ class EntityMergeApi(APIView):
     permission_classes = [IsAuthenticated, IsAdmin]
 
     class MergeInputSerializer(serializers.Serializer[None]):
-        keep = serializers.PrimaryKeyRelatedField(queryset=Entity.objects.all())
-        merge = serializers.PrimaryKeyRelatedField(queryset=Entity.objects.all())
+        keep = serializers.PrimaryKeyRelatedField(
+            queryset=Entity.objects.all(), pk_field=id_field()
+        )
+        merge = serializers.PrimaryKeyRelatedField(
+            queryset=Entity.objects.all(), pk_field=id_field()
+        )
         rationale = serializers.CharField(max_length=2000)
 
     @extend_schema(
@@ -230,9 +246,7 @@ class EntitySplitApi(APIView):
     permission_classes = [IsAuthenticated, IsAdmin]
 
     class SplitInputSerializer(serializers.Serializer[None]):
-        aliases = serializers.ListField(
-            child=serializers.IntegerField(min_value=1), allow_empty=False
-        )
+        aliases = serializers.ListField(child=id_field(), allow_empty=False)
         preferred_name = serializers.CharField(
             max_length=300, required=False, default="", allow_blank=True
         )
@@ -276,7 +290,7 @@ class EntitySuggestionListApi(APIView):
         summary="Merge suggestions (admins)",
         description="Pairs of entities of one type whose aliases match, best first.",
         parameters=[SuggestionFilterSerializer],
-        responses=SuggestionSerializer(many=True),
+        responses=MergeSuggestionSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
         filters = self.SuggestionFilterSerializer(data=request.query_params)
@@ -285,7 +299,7 @@ class EntitySuggestionListApi(APIView):
         found = selectors.entity_merge_suggestions(
             type=data.get("type") or None, min_score=data["min_score"], limit=data["limit"]
         )
-        return Response(SuggestionSerializer(found, many=True).data)
+        return Response(MergeSuggestionSerializer(found, many=True).data)
 
 
 def _detail(entity_id: int) -> dict[str, Any]:

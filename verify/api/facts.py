@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from annotate.api.pagination import paginated_response
 from annotate.permissions import user_is_admin
+from config.ids import id_field
 from verify.models import Entity, Fact
 from verify.selectors import fact_candidates as candidates
 from verify.selectors import facts as selectors
@@ -37,9 +38,9 @@ class EntityRefSerializer(serializers.ModelSerializer[Entity]):
 
 
 class FactSerializer(serializers.ModelSerializer[Fact]):
-    subject = EntityRefSerializer(read_only=True)
-    object = EntityRefSerializer(read_only=True)
-    place = EntityRefSerializer(read_only=True)
+    subject = EntityRefSerializer(read_only=True, allow_null=True)
+    object = EntityRefSerializer(read_only=True, allow_null=True)
+    place = EntityRefSerializer(read_only=True, allow_null=True)
     languages = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
@@ -126,13 +127,25 @@ class FactInputSerializer(serializers.Serializer[None]):
     statement = serializers.CharField(max_length=500)
     predicate = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     subject = serializers.PrimaryKeyRelatedField(
-        queryset=Entity.objects.all(), required=False, allow_null=True, default=None
+        queryset=Entity.objects.all(),
+        pk_field=id_field(),
+        required=False,
+        allow_null=True,
+        default=None,
     )
     object = serializers.PrimaryKeyRelatedField(
-        queryset=Entity.objects.all(), required=False, allow_null=True, default=None
+        queryset=Entity.objects.all(),
+        pk_field=id_field(),
+        required=False,
+        allow_null=True,
+        default=None,
     )
     place = serializers.PrimaryKeyRelatedField(
-        queryset=Entity.objects.all(), required=False, allow_null=True, default=None
+        queryset=Entity.objects.all(),
+        pk_field=id_field(),
+        required=False,
+        allow_null=True,
+        default=None,
     )
     time_start = serializers.DateField(required=False, allow_null=True, default=None)
     time_end = serializers.DateField(required=False, allow_null=True, default=None)
@@ -159,7 +172,10 @@ class FactCollectionApi(APIView):
 
     class FilterSerializer(serializers.Serializer[None]):
         entity = serializers.PrimaryKeyRelatedField(
-            queryset=Entity.objects.all(), required=False, help_text="Subject, object or place."
+            queryset=Entity.objects.all(),
+            pk_field=id_field(),
+            required=False,
+            help_text="Subject, object or place.",
         )
         verdict = serializers.ChoiceField(choices=Fact.Verdict.choices, required=False)
         date_from = serializers.DateField(
@@ -187,7 +203,7 @@ class FactCollectionApi(APIView):
             view=self,
         )
 
-    class CreateSerializer(FactInputSerializer):
+    class FactCreateInputSerializer(FactInputSerializer):
         claim_text = serializers.CharField(
             max_length=2000, required=False, allow_blank=True, default="",
             help_text="The claim the fact is made from, in its own language: it is embedded "
@@ -197,11 +213,11 @@ class FactCollectionApi(APIView):
     @extend_schema(
         operation_id="facts_create",
         summary="Create a fact",
-        request=CreateSerializer,
+        request=FactCreateInputSerializer,
         responses={201: FactDetailSerializer},
     )
     def post(self, request: Request) -> Response:
-        body = self.CreateSerializer(data=request.data)
+        body = self.FactCreateInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         fact = services.fact_create(user=request.user, **body.validated_data)
         return Response(_detail(fact, request), status=status.HTTP_201_CREATED)
@@ -212,7 +228,7 @@ class FactDetailApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    class UpdateSerializer(FactInputSerializer):
+    class FactUpdateInputSerializer(FactInputSerializer):
         statement = serializers.CharField(max_length=500, required=False)
 
     @extend_schema(operation_id="facts_detail", summary="One fact", responses=FactDetailSerializer)
@@ -222,16 +238,16 @@ class FactDetailApi(APIView):
     @extend_schema(
         operation_id="facts_update",
         summary="Edit a fact (its creator or an admin)",
-        request=UpdateSerializer,
+        request=FactUpdateInputSerializer,
         responses=FactDetailSerializer,
     )
     def patch(self, request: Request, fact_id: int) -> Response:
         fact = get_object_or_404(Fact, pk=fact_id)
         if not (user_is_admin(request.user) or fact.created_by_id == request.user.pk):
             self.permission_denied(request, message="Only its creator or an admin edits a fact.")
-        body = self.UpdateSerializer(data=request.data, partial=True)
+        body = self.FactUpdateInputSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
-        fact = services.fact_update(fact=fact, **body.validated_data)
+        fact = services.fact_update(fact=fact, user=request.user, **body.validated_data)
         return Response(_detail(fact, request))
 
 
@@ -240,13 +256,13 @@ class FactCandidatesApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer[None]):
+    class FactCandidatesInputSerializer(serializers.Serializer[None]):
         text = serializers.CharField(max_length=2000, help_text="The claim's text as written.")
         statement = serializers.CharField(
             max_length=500, required=False, allow_blank=True, default=""
         )
         entity_ids = serializers.ListField(
-            child=serializers.IntegerField(min_value=1), required=False, default=list,
+            child=id_field(), required=False, default=list,
             max_length=50, help_text="Canonical entities the claim's parts are linked to.",
         )  # fmt: skip
         date_start = serializers.DateField(required=False, allow_null=True, default=None)
@@ -260,11 +276,11 @@ class FactCandidatesApi(APIView):
         summary="Candidate facts for a claim",
         description="Ranked by multilingual sentence similarity, shared canonical entities and "
         "compatible dates; a ranking, not a yes/no (the scores bunch together).",
-        request=InputSerializer,
+        request=FactCandidatesInputSerializer,
         responses=FactCandidateSerializer(many=True),
     )
     def post(self, request: Request) -> Response:
-        body = self.InputSerializer(data=request.data)
+        body = self.FactCandidatesInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         context = candidates.ClaimContext(

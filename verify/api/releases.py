@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from annotate.api.pagination import paginated_response
 from annotate.permissions import IsAdmin
+from config.ids import id_field
 from verify.models import GoldRelease
 from verify.selectors import releases as selectors
 from verify.services.releases import ReleaseFailed, release_publish
@@ -40,7 +41,7 @@ class ReleaseCollectionApi(APIView):
     permission_classes = [IsAdmin]
     pagination_class = PageNumberPagination
 
-    class InputSerializer(serializers.Serializer[None]):
+    class ReleasePublishInputSerializer(serializers.Serializer[None]):
         name = serializers.CharField(max_length=80)
         languages = serializers.ListField(
             child=serializers.RegexField(r"^[a-z]{2,3}$"), required=False, default=list
@@ -57,14 +58,14 @@ class ReleaseCollectionApi(APIView):
         )
 
     @extend_schema(
-        request=InputSerializer,
+        request=ReleasePublishInputSerializer,
         responses={
             201: ReleaseSerializer,
             422: OpenApiResponse(description="Validation failed; the problems are listed."),
         },
     )
     def post(self, request: Request) -> Response:
-        given = self.InputSerializer(data=request.data)
+        given = self.ReleasePublishInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         try:
             release = release_publish(user=request.user, **given.validated_data)
@@ -88,13 +89,13 @@ class ReleaseCompareApi(APIView):
 
     permission_classes = [IsAdmin]
 
-    class InputSerializer(serializers.Serializer[None]):
-        old = serializers.IntegerField()
-        new = serializers.IntegerField()
+    class ReleaseCompareQuerySerializer(serializers.Serializer[None]):
+        old = id_field()
+        new = id_field()
 
-    @extend_schema(parameters=[InputSerializer], responses={200: OpenApiResponse()})
+    @extend_schema(parameters=[ReleaseCompareQuerySerializer], responses={200: OpenApiResponse()})
     def get(self, request: Request) -> Response:
-        given = self.InputSerializer(data=request.query_params)
+        given = self.ReleaseCompareQuerySerializer(data=request.query_params)
         given.is_valid(raise_exception=True)
         old = get_object_or_404(selectors.release_list(), pk=given.validated_data["old"])
         new = get_object_or_404(selectors.release_list(), pk=given.validated_data["new"])

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
+import config.ids  # noqa: F401 - registers the <id:...> path converter
 from verify.api import adjudication, agreement, entities, facts, releases
 
 app_name = "verify-api"
@@ -13,40 +14,40 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="entity-suggestions",
     ),
     path("entities/merge/", entities.EntityMergeApi.as_view(), name="entity-merge"),
-    path("entities/<int:entity_id>/", entities.EntityDetailApi.as_view(), name="entity-detail"),
+    path("entities/<id:entity_id>/", entities.EntityDetailApi.as_view(), name="entity-detail"),
     path(
-        "entities/<int:entity_id>/aliases/",
+        "entities/<id:entity_id>/aliases/",
         entities.EntityAliasCreateApi.as_view(),
         name="entity-aliases",
     ),
-    path("entities/<int:entity_id>/split/", entities.EntitySplitApi.as_view(), name="entity-split"),
+    path("entities/<id:entity_id>/split/", entities.EntitySplitApi.as_view(), name="entity-split"),
     path("facts/", facts.FactCollectionApi.as_view(), name="facts"),
     path("facts/candidates/", facts.FactCandidatesApi.as_view(), name="fact-candidates"),
-    path("facts/<int:fact_id>/", facts.FactDetailApi.as_view(), name="fact-detail"),
+    path("facts/<id:fact_id>/", facts.FactDetailApi.as_view(), name="fact-detail"),
     path("adjudications/", adjudication.AdjudicationQueueApi.as_view(), name="adjudications"),
     path(
-        "adjudications/<int:task_id>/",
+        "adjudications/<id:task_id>/",
         adjudication.AdjudicationDetailApi.as_view(),
         name="adjudication-detail",
     ),
     path(
-        "adjudications/<int:task_id>/save/",
+        "adjudications/<id:task_id>/save/",
         adjudication.AdjudicationSaveApi.as_view(),
         name="adjudication-save",
     ),
     path(
-        "adjudications/facts/<int:fact_id>/",
+        "adjudications/facts/<id:fact_id>/",
         adjudication.FactAdjudicationApi.as_view(),
         name="fact-adjudication",
     ),
     path("agreement/", agreement.AgreementDashboardApi.as_view(), name="agreement"),
     path("agreement/tasks/", agreement.AgreementTaskListApi.as_view(), name="agreement-tasks"),
     path(
-        "agreement/tasks/<int:task_id>/",
+        "agreement/tasks/<id:task_id>/",
         agreement.AgreementTaskDetailApi.as_view(),
         name="agreement-task",
     ),
     path("releases/", releases.ReleaseCollectionApi.as_view(), name="releases"),
     path("releases/compare/", releases.ReleaseCompareApi.as_view(), name="release-compare"),
-    path("releases/<int:release_id>/", releases.ReleaseDetailApi.as_view(), name="release-detail"),
+    path("releases/<id:release_id>/", releases.ReleaseDetailApi.as_view(), name="release-detail"),
 ]
