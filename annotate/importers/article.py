@@ -12,8 +12,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from annotate.importers.base import ParsedArticle
-from annotate.importers.fingerprint import simhash_tokens
+from annotate.importers.fingerprint import simhash_of_hashes, token_hashes
 from annotate.importers.langs import article_languages, paragraphs_languages
 from annotate.importers.outlets import (
     Outlet,
@@ -213,10 +215,10 @@ def _iso(date: dt.date | None) -> str:
 
 def _dedupe(
     content: list[tuple[int, str]], found: Found
-) -> tuple[list[tuple[int, str]], list[list[str]]]:
+) -> tuple[list[tuple[int, str]], np.ndarray]:
     """Repeated paragraphs once: exact repeats keep the first; a paragraph whose wording is
     all found in other paragraphs (a teaser, a body printed twice) is dropped, longest first.
-    Returns the kept paragraphs and their words."""
+    Returns the kept paragraphs and the `token_hashes` of their words."""
     seen: set[str] = set()
     unique: list[tuple[int, str]] = []
     tokens: list[list[str]] = []
@@ -229,14 +231,60 @@ def _dedupe(
         unique.append((number, line))
         tokens.append(WORD.findall(key))  # words(line), without folding the case twice
 
-    dropped = _covered(tokens)
+    lengths = [len(t) for t in tokens]
+    hashes = token_hashes([w for paragraph in tokens for w in paragraph])
+    dropped = _covered(tokens) if _maybe_covered(lengths, hashes) else []
     if not dropped:
-        return unique, tokens
+        return unique, hashes
     for i in dropped:
         found.remove(unique[i][0], "duplicate", unique[i][1])
     gone = set(dropped)
     kept = [i for i in range(len(unique)) if i not in gone]
-    return [unique[i] for i in kept], [tokens[i] for i in kept]
+    ends = np.cumsum(lengths)
+    hashes = np.concatenate([hashes[ends[i] - lengths[i] : ends[i]] for i in kept] or [hashes[:0]])
+    return [unique[i] for i in kept], hashes
+
+
+# Odd multipliers that mix the words of a COVERAGE_SHINGLE-word shingle into one uint64.
+_SHINGLE_MIX = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 1], dtype=np.uint64
+)
+
+
+def _maybe_covered(lengths: list[int], hashes: np.ndarray) -> bool:
+    """False when no paragraph can be one `_covered` drops; checked on hashed shingles in a
+    few numpy passes, where `_covered` builds sets of word tuples.
+
+    A paragraph is a candidate there when at least COVERAGE_THRESHOLD of its distinct
+    shingles are in another paragraph too. Here a shingle counts as shared when it occurs
+    twice anywhere (in another paragraph, or twice in this one, or by a hash collision),
+    and repeats count each time: both only add shared occurrences, so the share here is
+    never below the share there, and every paragraph `_covered` could drop passes.
+    """
+    if len(lengths) < 2 or len(hashes) < COVERAGE_SHINGLE:
+        return False
+    n = len(hashes) - COVERAGE_SHINGLE + 1
+    shingles = hashes[:n] * _SHINGLE_MIX[0]  # uint64 arithmetic wraps, as a hash should
+    for i in range(1, COVERAGE_SHINGLE):
+        shingles += hashes[i : i + n] * _SHINGLE_MIX[i]
+    paragraph = np.repeat(np.arange(len(lengths)), lengths)
+    within = paragraph[:n] == paragraph[COVERAGE_SHINGLE - 1 :]  # not across two paragraphs
+    shingles, paragraph = shingles[within], paragraph[:n][within]
+    if not len(shingles):
+        return False
+    # Sorted, a shingle that occurs twice sits next to an equal one.
+    order = np.argsort(shingles)
+    ordered = shingles[order]
+    twice = np.zeros(len(ordered), dtype=bool)
+    equal = ordered[1:] == ordered[:-1]
+    twice[1:] |= equal
+    twice[:-1] |= equal
+    own = np.bincount(paragraph, minlength=len(lengths))
+    shared = np.bincount(paragraph[order], weights=twice, minlength=len(lengths))
+    possible = (own >= COVERAGE_MIN_WORDS - COVERAGE_SHINGLE + 1) & (
+        shared >= COVERAGE_THRESHOLD * own
+    )
+    return bool(possible.any())
 
 
 def _covered(tokens: list[list[str]]) -> list[int]:
@@ -360,7 +408,7 @@ def build_article(
     detected_title = ""
     if content and not title and _is_headline(content[0][1], content[1:]):
         detected_title = content[0][1]
-    content, tokens = _dedupe(content, found)
+    content, hashes = _dedupe(content, found)
     _byline_outlet(content, found)
 
     paragraphs = [text for _, text in content]
@@ -394,7 +442,7 @@ def build_article(
         line=line,
         metadata=meta,
         # Words never span the blank line between paragraphs, so this is simhash(text).
-        simhash=simhash_tokens([w for paragraph in tokens for w in paragraph]),
+        simhash=simhash_of_hashes(hashes),
     )
 
 

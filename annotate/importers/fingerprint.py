@@ -46,10 +46,19 @@ def simhash(text: str) -> int:
 
 def simhash_tokens(tokens: list[str]) -> int:
     """SimHash of a token list; `simhash(text) == simhash_tokens(words(text))`."""
-    if not tokens:
-        return 0
+    return simhash_of_hashes(token_hashes(tokens))
+
+
+def token_hashes(tokens: list[str]) -> np.ndarray:
+    """The 64-bit hash of each token (uint64), the same in every process and on every run."""
     # One C-level pass: every token's 8 hash bytes, joined and read as uint64.
-    hashes = np.frombuffer(b"".join(map(_WORD_HASHES.__getitem__, tokens)), dtype="<u8")
+    return np.frombuffer(b"".join(map(_WORD_HASHES.__getitem__, tokens)), dtype="<u8")
+
+
+def simhash_of_hashes(hashes: np.ndarray) -> int:
+    """SimHash of the tokens whose `token_hashes` these are."""
+    if not len(hashes):
+        return 0
     if len(hashes) >= 3:
         with np.errstate(over="ignore"):
             features = hashes[:-2] * _P1 + hashes[1:-1] * _P2 + hashes[2:]

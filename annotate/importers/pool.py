@@ -1,7 +1,7 @@
 """Parse files in worker processes while the caller stores what came back (no Django here).
 
-`parse_stream` takes the files in order and yields each with its articles (or the
-Rejection that rejects it), in the same order. The first `min_files` files are parsed
+`parse_stream` takes the files in order and yields each with its articles as `Storable`
+records (or the Rejection that rejects it), in the same order. The first `min_files` files are parsed
 inline (a small import never starts a process); after them, chunks of files go to a pool
 of processes. At most `in_flight` chunks are parsed or waiting at a time, so memory stays
 flat however many files come.
@@ -9,13 +9,16 @@ flat however many files come.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from annotate.importers.base import ParsedArticle, Rejection
+from annotate.importers.fingerprint import content_hash, simhash
 from annotate.importers.read import read_file
 
 T = TypeVar("T")
@@ -23,6 +26,52 @@ T = TypeVar("T")
 # (field, maximum length) of the article fields a reader fills from the input.
 _LIMITS = (("url", 2000), ("external_id", 200))
 CHUNK_FILES = 50
+
+
+class Storable(NamedTuple):
+    """An article as the database stores it, with what storing needs computed where it was
+    parsed: its content hash, its SimHash, its JSON columns already encoded. Strings and
+    numbers cross between processes cheaply; a ParsedArticle (a dataclass holding nested
+    dicts) cost half as much again as parsing it to pickle and unpickle."""
+
+    raw_text: str
+    text: str
+    title: str
+    url: str
+    published_on: dt.date | None
+    outlet: str
+    outlet_domain: str
+    outlet_kind: str
+    languages_json: str
+    external_id: str
+    file: str
+    line: int | None
+    metadata_json: str  # with the Label Studio annotations and predictions, if any
+    content_hash: str
+    simhash: int
+
+
+def storable(article: ParsedArticle) -> Storable:
+    metadata = article.metadata
+    if article.label_studio:
+        metadata = {**metadata, "label_studio": article.label_studio}
+    return Storable(
+        raw_text=article.raw_text,
+        text=article.text,
+        title=article.title,
+        url=article.url,
+        published_on=article.published_on,
+        outlet=article.outlet,
+        outlet_domain=article.outlet_domain,
+        outlet_kind=article.outlet_kind,
+        languages_json=json.dumps(list(article.languages), ensure_ascii=False),
+        external_id=article.external_id,
+        file=article.file,
+        line=article.line,
+        metadata_json=json.dumps(metadata, ensure_ascii=False),
+        content_hash=content_hash(article.text),
+        simhash=article.simhash if article.simhash is not None else simhash(article.text),
+    )
 
 
 def parse_file(name: str, data: bytes, *, fmt: str) -> list[ParsedArticle]:
@@ -53,14 +102,14 @@ def check_storable(article: ParsedArticle, *, name: str) -> None:
             )
 
 
-Parsed = list[ParsedArticle] | Rejection
+Parsed = list[Storable] | Rejection
 
 
 def _parse(name: str, data: bytes | Rejection, fmt: str) -> Parsed:
     if isinstance(data, Rejection):
         return data
     try:
-        return parse_file(name, data, fmt=fmt)
+        return [storable(article) for article in parse_file(name, data, fmt=fmt)]
     except Rejection as rejection:
         return rejection
 

@@ -27,9 +27,9 @@ from django.db.models import Q
 from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
 
-from annotate.importers.base import ParsedArticle, Rejection
-from annotate.importers.fingerprint import content_hash, hamming, simhash, simhash_bands
-from annotate.importers.pool import Parsed, parse_stream
+from annotate.importers.base import Rejection
+from annotate.importers.fingerprint import hamming, simhash_bands
+from annotate.importers.pool import Parsed, Storable, parse_stream
 from annotate.importers.read import FORMATS
 from annotate.models import Article, ImportBatch, ImportRejection, Project, Source, Task
 from annotate.services.suggestions import suggestions_after_import
@@ -195,7 +195,7 @@ def _fail(batch: ImportBatch, exc: BaseException) -> None:
 @dataclass
 class _File:
     name: str
-    articles: list[ParsedArticle]
+    articles: list[Storable]
 
 
 @dataclass
@@ -209,7 +209,7 @@ class _Counts:
 class _New:
     """An article that is not in the project yet, before it is stored."""
 
-    parsed: ParsedArticle
+    parsed: Storable
     hash: str
     simhash: int
     bands: tuple[int, int, int, int]
@@ -300,17 +300,17 @@ class _Run:
             batch.rejected_count -= len(rejections)
             raise
 
-    def _store(self, parsed: list[ParsedArticle]) -> _Counts:
+    def _store(self, parsed: list[Storable]) -> _Counts:
         project = self.batch.project
-        digests = [content_hash(a.text) for a in parsed]
-        known = _existing_hashes(project, set(digests)) | self.dry_run_hashes
+        # Content hashes and SimHashes come with the articles, computed where they were parsed.
+        known = _existing_hashes(project, {a.content_hash for a in parsed}) | self.dry_run_hashes
         new: list[_New] = []
-        for article, digest in zip(parsed, digests, strict=True):
+        for article in parsed:
+            digest = article.content_hash
             if digest in known:
                 continue
             known.add(digest)
-            # Readers compute the SimHash while they have the words at hand.
-            value = article.simhash if article.simhash is not None else simhash(article.text)
+            value = article.simhash
             new.append(_New(article, digest, value, simhash_bands(value)))
         counts = _Counts(skipped=len(parsed) - len(new))
         _mark_near_duplicates(project, new)
@@ -326,10 +326,11 @@ class _Run:
         batch = self.batch
         sources = _sources_for(new, override=batch.source_override)
         rows = [_article_row(n, batch=batch, source=sources.get(_outlet(n, batch))) for n in new]
+        encoded = ("languages", "metadata")  # JSON text from the parser, stored as it is
         if connections[router.db_for_write(Article)].features.can_return_rows_from_bulk_insert:
-            inserted = _insert_rows(Article, rows, ("id", "content_hash"))
+            inserted = _insert_rows(Article, rows, ("id", "content_hash"), encoded_json=encoded)
         else:  # SQLite before 3.35 has no RETURNING: look the new rows up by their hashes
-            _insert_rows(Article, rows)
+            _insert_rows(Article, rows, encoded_json=encoded)
             hashes = [n.hash for n in new]
             inserted = [
                 (pk, digest)
@@ -528,9 +529,6 @@ def _sources_for(new: list[_New], *, override: str) -> dict[str, Source]:
 def _article_row(item: _New, *, batch: ImportBatch, source: Source | None) -> dict[str, Any]:
     """The Article columns of a new article (by attribute name), for `_insert_rows`."""
     parsed = item.parsed
-    metadata = dict(parsed.metadata)
-    if parsed.label_studio:
-        metadata["label_studio"] = parsed.label_studio
     return {
         "project_id": batch.project_id,
         "source_id": source.pk if source is not None else None,
@@ -538,7 +536,7 @@ def _article_row(item: _New, *, batch: ImportBatch, source: Source | None) -> di
         "url": parsed.url,
         "title": parsed.title[:1000],
         "published_on": parsed.published_on,
-        "languages": list(parsed.languages),
+        "languages": parsed.languages_json,
         "raw_text": parsed.raw_text,
         "text": parsed.text,
         "content_hash": item.hash,
@@ -551,7 +549,7 @@ def _article_row(item: _New, *, batch: ImportBatch, source: Source | None) -> di
         "import_batch_id": batch.pk,
         "source_file": (parsed.file or "")[:1000],
         "source_line": parsed.line,
-        "metadata": metadata,
+        "metadata": parsed.metadata_json,
     }
 
 
@@ -575,13 +573,18 @@ _ROWS_PER_INSERT = 500
 
 
 def _insert_rows(
-    model: type[models.Model], rows: list[dict[str, Any]], returning: Sequence[str] = ()
+    model: type[models.Model],
+    rows: list[dict[str, Any]],
+    returning: Sequence[str] = (),
+    *,
+    encoded_json: Sequence[str] = (),
 ) -> list[tuple[Any, ...]]:
     """Insert `rows` (values by attribute name; defaults for the rest) in few statements.
 
     What `bulk_create` does for an import, without building a model instance per row and
     preparing every value through its field: only values that need converting (JSON,
-    dates) go through `get_db_prep_save`; strings and integers are passed as they are.
+    dates) go through `get_db_prep_save`; strings and integers are passed as they are, and
+    so are the JSON fields named in `encoded_json`, whose values are JSON text already.
     Returns the `returning` columns of each row inserted, in no particular order.
     """
     if not rows:
@@ -602,7 +605,7 @@ def _insert_rows(
     if unknown:
         raise ValueError(f"{model.__name__} has no fields {sorted(unknown)}")
     given = [
-        (i, f, f.get_internal_type() in _AS_IS)
+        (i, f, f.get_internal_type() in _AS_IS or f.attname in encoded_json)
         for i, f in enumerate(fields)
         if f.attname in rows[0]
     ]
@@ -610,7 +613,9 @@ def _insert_rows(
     columns = ", ".join(quote(f.column) for f in fields)
     suffix = f" RETURNING {', '.join(quote(c) for c in returning)}" if returning else ""
     per_statement = max(1, min(_ROWS_PER_INSERT, _max_params(connection) // len(fields)))
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    # JSON text goes into a jsonb column through a cast on PostgreSQL; SQLite stores text.
+    as_json = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    one = "(" + ", ".join(as_json if f.attname in encoded_json else "%s" for f in fields) + ")"
     found: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):

@@ -11,7 +11,7 @@ import pytest
 from pytest_django.fixtures import Settings
 
 from annotate.importers.base import Rejection
-from annotate.importers.pool import parse_stream
+from annotate.importers.pool import parse_stream, storable
 from annotate.importers.read import read_file
 from annotate.models import Article, ImportBatch, ImportRejection, Project
 from annotate.services.imports import import_inputs_from_paths, import_run
@@ -118,7 +118,7 @@ def test_the_stream_yields_worker_results_in_input_order_as_read_file_parses_the
 
     assert [key for key, _ in results] == [key for key, _, _ in files]
     for (_, name, data), (_, parsed) in zip(files[:-1], results[:-1], strict=True):
-        assert parsed == read_file(name, data)  # type: ignore[arg-type]
+        assert parsed == [storable(a) for a in read_file(name, data)]  # type: ignore[arg-type]
     assert results[-1][1] == Rejection(file="bad.txt", reason="unreadable")
 
 
