@@ -31,6 +31,8 @@ JUNK = re.compile(
     r"|@\w+|#\w+|\S+@\S+\.\w+",
     re.IGNORECASE,
 )
+# Every JUNK match holds one of these: a text without them has nothing to strip.
+JUNK_HINT = re.compile(r"://|www\.|[@#]|\.(?:com|org|net|ru|ae|sy|co|io|me|info)\b", re.IGNORECASE)
 LATIN_WORD = re.compile(r"\b[A-Za-z\u00c0-\u024f]{2,}\b")
 LATIN_RUN = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f0-9'’ ,.-]*")
 # ARABIC, CYRILLIC and LATIN as one lookup table over code points (0: none of them), so
@@ -67,6 +69,7 @@ def _iso(language: object) -> str:
     return code if code in {"ru", "ar", "en"} else OTHER
 
 
+@lru_cache(maxsize=4096)  # credits and agency names come back in article after article
 def _latin_language(text: str) -> str:
     if len(LATIN_WORD.findall(text)) < 1:
         return OTHER
@@ -90,11 +93,13 @@ def paragraphs_languages(paragraphs: list[str]) -> list[list[str]]:
     cleans = [paragraph[:SAMPLE_CHARS] for paragraph in paragraphs]
     counts = _script_counts(cleans)
     # URLs, handles and domains are Latin: there is nothing to strip without Latin letters.
-    with_latin = np.flatnonzero(counts[:, _LATIN]).tolist()
-    if with_latin:
-        for i in with_latin:
+    with_junk = [
+        i for i in np.flatnonzero(counts[:, _LATIN]).tolist() if JUNK_HINT.search(cleans[i])
+    ]
+    if with_junk:
+        for i in with_junk:
             cleans[i] = JUNK.sub(" ", cleans[i])
-        counts[with_latin] = _script_counts([cleans[i] for i in with_latin])
+        counts[with_junk] = _script_counts([cleans[i] for i in with_junk])
     return [
         _languages(clean, ar, ru, latin)
         for clean, (_, ar, ru, latin) in zip(cleans, counts.tolist(), strict=True)
@@ -114,15 +119,18 @@ def _script_counts(texts: list[str]) -> np.ndarray:
 
 def _languages(clean: str, ar: int, ru: int, latin: int) -> list[str]:
     if not latin and (not ar) != (not ru) and len(clean) >= 3 * MIN_LETTERS:
-        return ["ar" if ar else "ru"]  # the common case of the checks below, in short
-    counts = {"ar": ar, "ru": ru, "latin": latin}
-    found = [s for s, n in counts.items() if n]
-    if len(found) == 1 and found[0] != "latin" and len(clean) >= 3 * MIN_LETTERS:
-        return found  # one script, and long enough to hold MIN_LETTERS of it
+        # One script, and long enough to hold MIN_LETTERS of it.
+        return ["ar" if ar else "ru"]
     total = ar + ru + latin
     if total < MIN_LETTERS:
         return [OTHER]
-    present = [s for s, n in counts.items() if n >= MIN_LETTERS and n / total >= MIN_SHARE]
+    if not latin:  # Arabic and Cyrillic: no detector, the larger first (Arabic on a tie)
+        present = [s for s, n in (("ar", ar), ("ru", ru)) if _enough(n, total)]
+        if len(present) == 2 and ru > ar:
+            present.reverse()
+        return present or [OTHER]
+    counts = {"ar": ar, "ru": ru, "latin": latin}
+    present = [s for s, n in counts.items() if _enough(n, total)]
     if not present:
         return [OTHER]
     if len(present) == 1 and present[0] != "latin":
@@ -136,6 +144,11 @@ def _languages(clean: str, ar: int, ru: int, latin: int) -> list[str]:
     if len(langs) > 1 and OTHER in langs:
         langs.remove(OTHER)
     return langs
+
+
+def _enough(letters: int, total: int) -> bool:
+    """Whether a script with `letters` of a paragraph's `total` letters counts as present."""
+    return letters >= MIN_LETTERS and letters / total >= MIN_SHARE
 
 
 def _latin_part(text: str) -> str:

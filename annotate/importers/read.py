@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -98,11 +99,22 @@ def _jsonl(name: str, text: str) -> Iterator[ParsedArticle]:
         yield _record(name, number, record)
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
 def _json(name: str, text: str, line: int | None) -> Any:
     """`json.loads`, with every way it fails (bad syntax, nesting too deep for the parser,
     an integer too long for Python to convert) as a Rejection naming the line."""
     try:
-        return json.loads(text)
+        value = json.loads(text)
+        if _SURROGATE_ESCAPE.search(text):
+            # A pair of escapes is one character; one alone is not Unicode text, and the
+            # database cannot store it. Only JSON escapes make them: decoding UTF-8 cannot.
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        reason = "contains an unpaired surrogate escape (such as \\ud800): not valid Unicode text"
+        raise Rejection(name, reason, line) from None
     except json.JSONDecodeError as exc:
         where = line if line is not None else exc.lineno
         raise Rejection(name, f"not valid JSON: {exc.msg} (column {exc.colno})", where) from None

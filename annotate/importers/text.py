@@ -44,9 +44,14 @@ def _normalise_chars(text: str) -> str:
     return text
 
 
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\u2028\u2029\x85]")
+
+
 def split_lines(raw: str) -> list[str]:
     """Lines of a raw text, whatever its line endings (CRLF, CR, U+2028/9)."""
-    return re.split(r"\r\n|[\r\n\u2028\u2029\x85]", raw)
+    if "\r" in raw or "\u2028" in raw or "\u2029" in raw or "\x85" in raw:
+        return _LINE_BREAK.split(raw)
+    return raw.split("\n")  # the same, and faster, when "\n" is the only line break
 
 
 def join_paragraphs(paragraphs: list[str]) -> str:

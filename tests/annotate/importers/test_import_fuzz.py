@@ -327,3 +327,35 @@ def test_an_import_with_a_too_deep_label_studio_file_rejects_it_and_keeps_the_ot
         1,
     )
     assert ImportRejection.objects.get(batch=batch).file == "deep.json"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "line"),
+    [
+        ("lone.jsonl", b'{"text": "first"}\n{"text": "broken \\ud800 here"}\n', 2),
+        ("lone-title.jsonl", b'{"text": "fine", "title": "\\uDC00"}\n', 1),
+        ("lone.json", b'[{"data": {"text": "broken \\udbff"}}]', None),
+    ],
+)
+def test_an_unpaired_surrogate_escape_in_json_is_rejected_with_its_line(
+    name: str, data: bytes, line: int | None
+) -> None:
+    with pytest.raises(Rejection) as caught:
+        read_file(name, data)
+
+    assert (caught.value.file, caught.value.line) == (name, line)
+    assert "unpaired surrogate escape" in caught.value.reason
+
+
+def test_a_surrogate_pair_escape_in_json_is_one_character_and_imports(
+    project: Project, quiet_import: None
+) -> None:
+    data = b'{"text": "Smile \\ud83d\\ude00 please, an article."}\n'
+
+    batch = import_run(
+        project=project,
+        inputs=[ImportInput(name="pair.jsonl", size=len(data), open=lambda: io.BytesIO(data))],
+    )
+
+    assert (batch.created_count, batch.rejected_count) == (1, 0)
+    assert Article.objects.get(import_batch=batch).text == "Smile \U0001f600 please, an article."
