@@ -137,6 +137,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
                     source_name=data["source"],
                     dry_run=data["dry_run"],
                     origin="upload",
+                    expected_files=len(data["files"]),
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)

@@ -101,6 +101,7 @@ class ImportCreateApi(APIView):
             source_name=data["source"],
             dry_run=data["dry_run"],
             origin="api",
+            expected_files=len(data["files"]),
         )
         batch = import_batch_get_with_rejections(batch_id=batch.pk) or batch
         return Response(ImportBatchDetailSerializer(batch).data, status=status.HTTP_201_CREATED)

@@ -87,6 +87,7 @@ DATE_EN = re.compile(
     r"\s+(\d{1,2}),?\s+(\d{4})\b",
     re.IGNORECASE,
 )
+_FOUR_DIGITS = re.compile(r"\d{4}")
 HEADLINE_MAX_CHARS = 160
 HEADLINE_MAX_WORDS = 22
 COVERAGE_MIN_WORDS = 8
@@ -100,6 +101,8 @@ def _trailing_credit_pattern() -> re.Pattern[str]:
 
 
 TRAILING_CREDIT = _trailing_credit_pattern()
+# A trailing credit ends with one of these (then only spaces): other lines skip the pattern.
+_CREDIT_ENDINGS = tuple(known_aliases())
 
 
 @dataclass
@@ -116,6 +119,8 @@ class Found:
 
 def parse_date(text: str) -> dt.date | None:
     """The first well-formed date in a string, in the formats news sites print."""
+    if not _FOUR_DIGITS.search(text):
+        return None  # every format has a four-digit year: one quick scan instead of four
     candidates: list[tuple[int, dt.date]] = []
     for pattern, order in (
         (DATE_YMD_SLASH, "ymd"),
@@ -179,7 +184,8 @@ def _scan(lines: list[tuple[int, str]], found: Found) -> list[tuple[int, str]]:
         kind = _classify(line)
         if kind is None:
             tail = max(0, len(line) - 120)
-            m = TRAILING_CREDIT.search(line, tail) if "." in line[tail:] else None
+            credited = line.rstrip().endswith(_CREDIT_ENDINGS) and "." in line[tail:]
+            m = TRAILING_CREDIT.search(line, tail) if credited else None
             if m and m.start() > 0:
                 found.remove(number, "credit", line[m.start() :].strip())
                 found.dates.append((_iso(parse_date(m.group("date"))), "credit"))

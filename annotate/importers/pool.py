@@ -9,9 +9,11 @@ flat however many files come.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import multiprocessing
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -126,32 +128,56 @@ def parse_stream(
     min_files: int,
     in_flight: int,
     chunk_files: int = CHUNK_FILES,
+    expected: int | None = None,
 ) -> Iterator[tuple[T, Parsed]]:
     """(key, articles or Rejection) for each (key, name, bytes or Rejection), in order.
 
     `key` travels with each file and stays in this process (it need not pickle). The
     first `min_files` files are parsed inline, as they come; the rest, if any and if
-    there are `workers`, in worker processes. If `files` fails, the files before the
-    failure are still yielded, then the error is raised.
+    there are `workers`, in worker processes. When the caller `expected` that many files
+    or more, the workers start at once, while the first files are parsed inline, instead
+    of after them. If `files` fails, the files before the failure are still yielded, then
+    the error is raised.
     """
     stream = iter(files)
-    for count, (key, name, data) in enumerate(stream, start=1):
-        yield key, _parse(name, data, fmt)
-        if workers > 0 and count >= min_files:
-            break
-    else:
-        return
-    yield from _parse_in_pool(stream, fmt, workers, in_flight, chunk_files)
+    early = workers > 0 and expected is not None and expected > min_files
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context()) if early else None
+    # Starting the fork server blocks until it has loaded the parser: a thread waits for
+    # that while this one parses the first files.
+    starter = threading.Thread(target=_start_workers, args=(pool, workers)) if pool else None
+    if starter is not None:
+        starter.start()
+    try:
+        for count, (key, name, data) in enumerate(stream, start=1):
+            yield key, _parse(name, data, fmt)
+            if workers > 0 and count >= min_files:
+                break
+        else:
+            return
+        if pool is None:
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+        yield from _parse_in_pool(stream, fmt, pool, in_flight, chunk_files)
+    finally:
+        if starter is not None:
+            starter.join()
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_workers(pool: ProcessPoolExecutor, workers: int) -> None:
+    # Workers start on demand, one per task waiting for a free one: one small task each.
+    with contextlib.suppress(RuntimeError):  # the import already ended and shut the pool
+        for _ in range(workers):
+            pool.submit(int)
 
 
 def _parse_in_pool(
     stream: Iterator[tuple[T, str, bytes | Rejection]],
     fmt: str,
-    workers: int,
+    pool: ProcessPoolExecutor,
     in_flight: int,
     chunk_files: int,
 ) -> Iterator[tuple[T, Parsed]]:
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
     pending: deque[tuple[list[T], Future[list[Parsed]]]] = deque()
 
     def submit(chunk: list[tuple[T, str, bytes | Rejection]]) -> None:

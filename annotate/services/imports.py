@@ -121,8 +121,12 @@ def import_run(
     dry_run: bool = False,
     origin: str = "cli",
     progress: Callable[[int], None] | None = None,
+    expected_files: int | None = None,
 ) -> ImportBatch:
     """Import `inputs` into `project` and return the finished `ImportBatch`.
+
+    `expected_files`, when the caller knows how many inputs come, lets a large import
+    start its worker processes at once.
 
     Same normalised text already in the project: skipped. A SimHash within
     NEAR_DUPLICATE_BITS of an existing article: stored, with `near_duplicate_of` set.
@@ -149,7 +153,7 @@ def import_run(
     )
     run = _Run(batch=batch, progress=progress)
     try:
-        for item, parsed in _parsed(inputs, fmt=fmt):
+        for item, parsed in _parsed(inputs, fmt=fmt, expected=expected_files):
             run.add(item, parsed)
         run.flush()
     except BaseException as exc:
@@ -373,7 +377,7 @@ _COUNTER_FIELDS = [
 
 
 def _parsed(
-    inputs: Iterable[ImportInput | Rejection], *, fmt: str
+    inputs: Iterable[ImportInput | Rejection], *, fmt: str, expected: int | None
 ) -> Iterator[tuple[ImportInput | Rejection, Parsed]]:
     """Each input with its articles or its Rejection, in order. Files are read here and
     parsed in worker processes when there are many (CROSSCHECK_IMPORT_WORKERS)."""
@@ -386,6 +390,7 @@ def _parsed(
         min_files=settings.CROSSCHECK_IMPORT_PARALLEL_FROM,
         # Enough chunks in flight to keep the workers busy while a batch is stored.
         in_flight=4 * workers,
+        expected=expected,
     )
 
 

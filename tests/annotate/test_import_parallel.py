@@ -109,11 +109,22 @@ def seed_files() -> list[tuple[str, str, bytes | Rejection]]:
     return [(path.name, path.name, path.read_bytes()) for path in sorted(SEEDS.glob("*.txt"))]
 
 
-def test_the_stream_yields_worker_results_in_input_order_as_read_file_parses_them() -> None:
+@pytest.mark.parametrize("expected", [None, 16], ids=["workers-after-inline", "workers-at-once"])
+def test_the_stream_yields_worker_results_in_input_order_as_read_file_parses_them(
+    expected: int | None,
+) -> None:
     files = seed_files() * 3 + [("bad", "bad.txt", Rejection(file="bad.txt", reason="unreadable"))]
 
     results = list(
-        parse_stream(files, fmt="auto", workers=2, min_files=2, in_flight=2, chunk_files=2)
+        parse_stream(
+            files,
+            fmt="auto",
+            workers=2,
+            min_files=2,
+            in_flight=2,
+            chunk_files=2,
+            expected=expected,
+        )
     )
 
     assert [key for key, _ in results] == [key for key, _, _ in files]

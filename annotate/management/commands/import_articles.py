@@ -58,8 +58,9 @@ class Command(BaseCommand):
             raise CommandError(f"--overlap must be between 1 and {MAX_OVERLAP}, not {overlap}.")
         project = self._project(options["project"])
         paths: list[str] = options["paths"]
+        total = import_count_paths(paths)
         with tqdm(
-            total=import_count_paths(paths),
+            total=total,
             unit="file",
             file=sys.stderr,
             disable=options["verbosity"] == 0,
@@ -74,6 +75,7 @@ class Command(BaseCommand):
                     dry_run=options["dry_run"],
                     origin="cli",
                     progress=bar.update,
+                    expected_files=total,
                 )
             except ValidationError as exc:
                 raise CommandError(" ".join(exc.messages)) from exc
