@@ -93,7 +93,7 @@ def _bit_counts(features: np.ndarray) -> np.ndarray:
 def simhash_bands(value: int) -> tuple[int, int, int, int]:
     """The four 16-bit bands of a SimHash: within distance 3, two texts share one."""
     unsigned = value & _MASK64
-    return tuple((unsigned >> (16 * i)) & 0xFFFF for i in range(4))  # type: ignore[return-value]
+    return (unsigned & 0xFFFF, (unsigned >> 16) & 0xFFFF, (unsigned >> 32) & 0xFFFF, unsigned >> 48)
 
 
 def hamming(a: int, b: int) -> int:

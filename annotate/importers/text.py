@@ -21,6 +21,8 @@ _DROP = re.compile(
     r"[\u00ad\u200b\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069"
     r"\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]"
 )
+# A character _DROP or _SPACES would change (besides two plain spaces), as one class.
+_SUSPECT = re.compile(_DROP.pattern[:-1] + _ODD_SPACE.pattern[1:])
 # U+2011 (non-breaking hyphen) and U+2010 become "-" (in _normalise_chars) so Аш‑Шараа
 # matches Аш-Шараа.
 
@@ -37,8 +39,10 @@ def normalise_lines(raw: str) -> list[str]:
 
 def _normalise_chars(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("\u2011", "-").replace("\u2010", "-")
+    # Most texts have nothing to drop and no odd or double spaces: one scan tells.
+    if "  " not in text and not _SUSPECT.search(text):
+        return text
     text = _DROP.sub("", text)
-    # Most texts have neither odd spaces nor double spaces: skip the substitution then.
     if "  " in text or _ODD_SPACE.search(text):
         text = _SPACES.sub(" ", text)
     return text
