@@ -58,7 +58,7 @@ install-dev: $(DEV_STAMP)
 # Everything run does before serving; safe to repeat (no duplicate rows, no reset passwords).
 demo: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py setup_demo
+	$(PY) manage.py setup_demo --url http://$(HOST):$(PORT)
 	$(PY) manage.py import_articles $(SEEDS)
 
 run: demo

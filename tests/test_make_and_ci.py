@@ -86,7 +86,7 @@ def test_run_migrates_creates_accounts_imports_seeds_then_serves_in_that_order(
     manage = [call for call in calls(project) if "manage.py" in call]
     assert manage == [
         "python manage.py migrate --noinput",
-        "python manage.py setup_demo",
+        "python manage.py setup_demo --url http://127.0.0.1:8000",
         "python manage.py import_articles seeds/",
         "python manage.py runserver --noreload 127.0.0.1:8000",
     ]

@@ -123,3 +123,11 @@ def test_dry_run_reports_the_accounts_and_writes_nothing() -> None:
     assert Token.objects.count() == 0
     assert output.count("[would be created]") == 4
     assert "carol" in output
+
+
+def test_the_login_line_names_where_the_app_is_served() -> None:
+    assert "Log in at http://127.0.0.1:8000/accounts/login/ ." in setup_demo()
+    # make run passes its HOST and PORT (PORT=8123 make run).
+    assert "Log in at http://127.0.0.1:8123/accounts/login/ ." in setup_demo(
+        "--url", "http://127.0.0.1:8123/"
+    )

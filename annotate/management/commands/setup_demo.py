@@ -32,8 +32,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Put the demo passwords back on demo accounts whose password was changed.",
         )
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000",
+            help="Where the app is served, for the login line (make run passes its HOST:PORT).",
+        )
 
-    def handle(self, *args: Any, dry_run: bool, reset_passwords: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, dry_run: bool, reset_passwords: bool, url: str, **options: Any
+    ) -> None:
         # A dry run takes the same code path inside a transaction that is rolled back, so
         # what it reports is exactly what a real run would do.
         with transaction.atomic():
@@ -53,7 +60,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{prefix}  {self._line(account, dry_run=dry_run)}")
         if not dry_run:
             self.stdout.write(
-                "Log in at http://127.0.0.1:8000/accounts/login/ . API clients send the "
+                f"Log in at {url.rstrip('/')}/accounts/login/ . API clients send the "
                 "header 'Authorization: Token <token>'; API docs at /api/docs/ ."
             )
 
