@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Project(models.Model):
@@ -106,6 +109,10 @@ class Source(models.Model):
         return self.name
 
 
+# A run commits a batch every few seconds; one that has not for this long was killed.
+STALE_AFTER = dt.timedelta(minutes=30)
+
+
 class ImportBatch(models.Model):
     """One run of the importer: what came in, what was created, skipped, rejected."""
 
@@ -144,6 +151,17 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"import #{self.pk} ({self.state})"
+
+    @property
+    def stalled(self) -> bool:
+        """Running, but nothing committed for STALE_AFTER: most likely killed. Shown as such on
+        its pages; the next import marks it failed (a page view writes nothing)."""
+        last = self.progress_at or self.created_at
+        return (
+            self.state == self.State.RUNNING
+            and last is not None
+            and timezone.now() - last > STALE_AFTER
+        )
 
 
 class ImportRejection(models.Model):

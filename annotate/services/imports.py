@@ -9,7 +9,6 @@ crash leaves only whole files behind.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import sqlite3
@@ -31,7 +30,15 @@ from annotate.importers.base import Rejection
 from annotate.importers.fingerprint import hamming, simhash_bands
 from annotate.importers.pool import Parsed, Storable, parse_stream
 from annotate.importers.read import FORMATS
-from annotate.models import Article, ImportBatch, ImportRejection, Project, Source, Task
+from annotate.models import (
+    STALE_AFTER,
+    Article,
+    ImportBatch,
+    ImportRejection,
+    Project,
+    Source,
+    Task,
+)
 from annotate.services.suggestions import suggestions_after_import
 from config.faults import fault_point
 
@@ -43,8 +50,6 @@ NEAR_DUPLICATE_BITS = 3
 PATHS_KEPT = 20
 # Bound on the parameters of one lookup query (SQLite allows 32766, PostgreSQL 65535).
 LOOKUP_CHUNK = 900
-# A run commits a batch every few seconds; one that has not for this long was killed.
-STALE_AFTER = dt.timedelta(minutes=30)
 INTERRUPTED = (
     "Interrupted: the import stopped without finishing (its process was killed or the server "
     "restarted). The files counted here were stored whole; import the same files again to "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from collections.abc import Callable
@@ -11,8 +12,9 @@ import pytest
 from django.contrib.auth.models import AbstractUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
-from annotate.models import Article, ImportBatch, Project, Task
+from annotate.models import STALE_AFTER, Article, ImportBatch, Project, Task
 from annotate.services.imports import ImportInput, import_run
 from tests.conftest import client_for
 from tests.factories import SEEDS
@@ -296,3 +298,21 @@ def test_the_batch_list_shows_each_import_with_its_counts(
     for batch in ImportBatch.objects.all():
         assert f'href="/imports/{batch.pk}/"' in html
     assert html.count('<strong class="error">1</strong>') == 3
+
+
+def test_a_running_import_that_stopped_moving_shows_as_stalled_and_the_page_writes_nothing(
+    carol: AbstractUser, project: Project
+) -> None:
+    long_ago = timezone.now() - STALE_AFTER - dt.timedelta(minutes=5)
+    stalled = ImportBatch.objects.create(project=project, progress_at=long_ago)
+    moving = ImportBatch.objects.create(project=project, progress_at=timezone.now())
+
+    listing = client_for(carol).get("/imports/").content.decode()
+    detail = client_for(carol).get(f"/imports/{stalled.pk}/").content.decode()
+    fresh = client_for(carol).get(f"/imports/{moving.pk}/").content.decode()
+
+    assert listing.count("stalled, probably interrupted") == 1
+    assert "stalled, probably interrupted" in detail
+    assert "stalled" not in fresh
+    stalled.refresh_from_db()
+    assert stalled.state == ImportBatch.State.RUNNING  # shown, not written: the next import does
