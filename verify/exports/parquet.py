@@ -3,7 +3,8 @@
 Every table has an explicit schema, so a batch of nulls or an empty table still has the
 right column types, and the files are byte-identical for the same rows: no index, no
 timestamps, no statistics, row groups of a fixed size. A row group's columns go to pyarrow
-as Python lists (no pandas DataFrame in between: it cost more than the Parquet encoding).
+as Python lists, CHUNK rows at a time (no pandas DataFrame in between: it cost more than the
+Parquet encoding).
 Load with `pandas.read_parquet(path)` or `datasets.load_dataset("parquet", data_files=...)`.
 """
 
@@ -16,6 +17,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 ROW_GROUP = 10_000
+CHUNK = 1_000  # ROW_GROUP is a multiple of it
+# Arrays are made in malloc's memory, not pyarrow's default mimalloc, which keeps freed pages:
+# 15-30 MB more in each process of a release. The Parquet encoders take the default pool
+# whatever the writer is given, so it is asked to give back what they freed after each row
+# group (bench/release_bench.py).
+POOL = pa.system_memory_pool()
 
 _STR = pa.string()
 _INT = pa.int64()
@@ -51,8 +58,20 @@ SCHEMAS: dict[str, pa.Schema] = {
 }  # fmt: skip
 
 
+def prepare() -> None:
+    """Load what pyarrow loads on its first conversion of a Python list: it imports pandas
+    (30 MB) to ask whether the list is a pandas object. A release calls this before it forks
+    its second process, so the two share one copy instead of importing one each."""
+    pa.array([], type=_INT, memory_pool=POOL)
+
+
 class ParquetTableWriter:
-    """Buffers rows and writes a row group of ROW_GROUP rows at a time."""
+    """Writes a row group of ROW_GROUP rows at a time.
+
+    Rows become Arrow arrays CHUNK at a time (their bytes, not Python objects: a buffered
+    row group of dicts cost tens of megabytes) and a row group's chunks are joined before it
+    is written, so the file is the one a single conversion of the group gives.
+    """
 
     def __init__(self, path: Path, table: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -61,25 +80,39 @@ class ParquetTableWriter:
         self.columns = self.schema.names
         self.count = 0
         self._rows: list[dict[str, Any]] = []
+        self._chunks: list[list[pa.Array]] = [[] for _ in self.columns]
+        self._converted = 0
         self._writer = pq.ParquetWriter(
-            path, self.schema, compression="zstd", write_statistics=False
+            path, self.schema, compression="zstd", write_statistics=False, memory_pool=POOL
         )
 
     def write(self, row: dict[str, Any]) -> None:
         """`row` has every column of the table (others are ignored)."""
         self._rows.append(row)
-        if len(self._rows) >= ROW_GROUP:
-            self._flush()
+        if len(self._rows) >= CHUNK:
+            self._convert()
+            if self._converted >= ROW_GROUP:
+                self._flush()
+
+    def _convert(self) -> None:
+        rows = self._rows
+        for chunks, f in zip(self._chunks, self.schema, strict=True):
+            chunks.append(pa.array([row[f.name] for row in rows], type=f.type, memory_pool=POOL))
+        self._converted += len(rows)
+        self._rows = []
 
     def _flush(self) -> None:
-        if not self._rows:
+        if self._rows:
+            self._convert()
+        if not self._converted:
             return
-        rows = self._rows
-        arrays = [pa.array([row[f.name] for row in rows], type=f.type) for f in self.schema]
+        arrays = [pa.concat_arrays(chunks, memory_pool=POOL) for chunks in self._chunks]
         table = pa.Table.from_arrays(arrays, schema=self.schema)
         self._writer.write_table(table, row_group_size=ROW_GROUP)
-        self.count += len(rows)
-        self._rows = []
+        pa.default_memory_pool().release_unused()  # see POOL
+        self.count += self._converted
+        self._chunks = [[] for _ in self.columns]
+        self._converted = 0
 
     def close(self) -> None:
         self._flush()
