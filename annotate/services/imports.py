@@ -448,22 +448,27 @@ def _select_in(columns: list[str], any_in: dict[str, Sequence[Any]]) -> list[tup
 
     Raw SQL for the lookups of every batch: the ORM prepares each of thousands of values
     through its field, which cost more than the query. Values are strings and integers.
+
+    Every list is padded with NULLs (which match nothing) to the next power of two: the
+    database driver keeps each distinct statement compiled (sqlite3 up to 128 of them,
+    hundreds of KB each at these sizes), and lists of a new length every batch made that
+    cache, and the import's memory, grow with every batch.
     """
+    lists = {column: list(values) for column, values in any_in.items() if values}
+    if not lists:
+        return []
+    size = 1 << (max(len(values) for values in lists.values()) - 1).bit_length()
     connection = connections[router.db_for_read(Article)]
     quote = connection.ops.quote_name
-    conditions = [
-        f"{quote(column)} IN ({', '.join(['%s'] * len(values))})"
-        for column, values in any_in.items()
-        if values
-    ]
-    if not conditions:
-        return []
+    placeholders = ", ".join(["%s"] * size)
+    conditions = [f"{quote(column)} IN ({placeholders})" for column in lists]
     sql = (
         f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(Article._meta.db_table)} "
         f"WHERE {' OR '.join(conditions)}"
     )
+    params = [v for values in lists.values() for v in values + [None] * (size - len(values))]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [v for values in any_in.values() for v in values])
+        cursor.execute(sql, params)
         return cursor.fetchall()
 
 
@@ -628,8 +633,8 @@ def _insert_rows(
     one = "(" + ", ".join(as_json if f.attname in encoded_json else "%s" for f in fields) + ")"
     found: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
+        for start, end in _statement_bounds(len(rows), per_statement):
+            chunk = rows[start:end]
             params: list[Any] = []
             for row in chunk:
                 values = list(defaults)
@@ -642,6 +647,19 @@ def _insert_rows(
             if returning:
                 found.extend(tuple(r) for r in cursor.fetchall())
     return found
+
+
+def _statement_bounds(count: int, per_statement: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of each statement's rows: full statements, then the rest in powers of two,
+    so a run compiles a few statement shapes however its batches fall (see `_select_in`)."""
+    start = 0
+    while count - start >= per_statement:
+        yield start, start + per_statement
+        start += per_statement
+    while start < count:
+        size = 1 << ((count - start).bit_length() - 1)
+        yield start, start + size
+        start += size
 
 
 def _max_params(connection: BaseDatabaseWrapper) -> int:

@@ -288,7 +288,7 @@ def test_it_redoes_a_batch_file_by_file_when_another_import_stored_a_text_first(
     assert len(calls) == 4
 
 
-def test_it_stores_a_batch_in_the_same_number_of_queries_whatever_its_size(
+def test_it_stores_a_batch_in_a_few_queries_whatever_its_size(
     project: Project, tmp_path: Path
 ) -> None:
     def import_lines(count: int, tag: str) -> int:
@@ -302,9 +302,16 @@ def test_it_stores_a_batch_in_the_same_number_of_queries_whatever_its_size(
 
     Source.objects.create(name="Interfax")
 
-    # 25 rows stay within one INSERT statement on SQLite (999 parameters).
-    assert import_lines(3, "small") == import_lines(25, "large")
-    assert Article.objects.count() == 28
+    small, large, larger = (
+        import_lines(3, "small"),
+        import_lines(25, "large"),
+        import_lines(120, "l"),
+    )
+    # No query per row: the rows of a batch go in as statements of a power of two rows each
+    # (3 = 2 + 1, 25 = 16 + 8 + 1, 120 = 64 + 32 + 16 + 8), for articles and for tasks.
+    assert large == small + 2 * (3 - 2)
+    assert larger == small + 2 * (4 - 2)
+    assert Article.objects.count() == 148
 
 
 def test_it_imports_csv_and_label_studio_files_keeping_their_annotations(
@@ -324,3 +331,36 @@ def test_it_imports_csv_and_label_studio_files_keeping_their_annotations(
     assert list(Article.objects.values_list("title", flat=True)[:2]) == ["Первая", "Вторая"]
     from_label_studio = Article.objects.get(source_file=str(tmp_path / "b.json"))
     assert from_label_studio.metadata["label_studio"]["annotations"] == [{"result": result}]
+
+
+def test_batches_of_every_size_compile_a_few_statement_shapes_not_one_each(
+    project: Project, tmp_path: Path, settings: Settings
+) -> None:
+    # The driver keeps every distinct statement compiled (sqlite3: up to 128, hundreds of KB
+    # each): a new lookup or insert text per batch made a long import's memory grow.
+    settings.CROSSCHECK_IMPORT_BATCH_SIZE = 5
+    for n in range(1, 41):  # batches of 5 to 11 articles, every length on the way
+        records = [
+            {"text": f"Статья {n}-{i}: министры встретились в Москве."} for i in range(n % 7 + 1)
+        ]
+        write_jsonl(tmp_path / f"{n:03d}.jsonl", records)
+
+    sent: list[str] = []
+
+    def record(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        sent.append(sql)  # the statement's text as the driver gets it, without its values
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        batch = run(project, tmp_path)
+
+    assert batch.created_count == sum(n % 7 + 1 for n in range(1, 41))
+    texts = set(sent)
+    lookups = {t for t in texts if t.startswith('SELECT "id", "project_id", "simhash"')}
+    hashes = {t for t in texts if t.startswith('SELECT "project_id", "content_hash"')}
+    inserts = {t for t in texts if t.startswith('INSERT INTO "annotate_article"')}
+    assert batch.file_count == 40
+    assert len(sent) > 100
+    # Padded to powers of two (5 to 11 values: 8 or 16) and split into powers of two.
+    assert (len(lookups), len(hashes)) == (2, 2)
+    assert len(inserts) <= 4
