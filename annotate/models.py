@@ -511,7 +511,8 @@ class AuditEvent(models.Model):
     """One change to an annotation, adjudication, entity or fact: who, when, before, after.
 
     Written by `annotate.services.audit.audit_record` inside the transaction of the change
-    it records, so a change that is rolled back leaves no event. Never updated or deleted.
+    it records, so a change that is rolled back leaves no event. Never updated; deleted only
+    by `manage.py audit_prune --before DATE`, which records itself (`audit.prune`).
     `before` and `after` hold only what the change touched (compact snapshots); the detailed
     history of merges and splits (`verify.EntityChange`) and of adjudication decisions
     (`verify.AdjudicationDecision`) stays where it is, and an event names those rows.

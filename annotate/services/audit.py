@@ -8,10 +8,13 @@ stores the spans it touched, not all of them.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
 from annotate.models import AuditEvent, Project
 
@@ -90,6 +93,40 @@ def audit_record(
         before=before,
         after=after,
     )
+
+
+PRUNE_CHUNK = 5000
+
+
+def audit_prune(
+    *, before: dt.date, actor: AbstractBaseUser | None = None, dry_run: bool = False
+) -> int:
+    """Delete the events recorded before the day `before` (UTC) and return how many.
+
+    The history is otherwise never deleted: pruning is an admin's retention decision, and it
+    is recorded as an event of its own ("audit.prune": the cutoff and the count), in the same
+    transaction as the deletion. A dry run only counts. A cutoff after today is refused: it
+    would delete today's history.
+    """
+    if before > timezone.now().date():
+        raise ValidationError({"before": f"{before} is in the future: nothing after today goes."})
+    cutoff = dt.datetime.combine(before, dt.time.min, tzinfo=dt.UTC)
+    old = AuditEvent.objects.filter(at__lt=cutoff)
+    if dry_run:
+        return old.count()
+    deleted = 0
+    with transaction.atomic():
+        while ids := list(old.order_by("id").values_list("id", flat=True)[:PRUNE_CHUNK]):
+            deleted += AuditEvent.objects.filter(id__in=ids).delete()[0]
+        AuditEvent.objects.create(
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            action="audit.prune",
+            object_type="audit",
+            object_id=before.isoformat(),
+            object_label=f"events before {before.isoformat()}",
+            after={"before": before.isoformat(), "deleted": deleted},
+        )
+    return deleted
 
 
 def short_text(text: str, limit: int = 120) -> str:
