@@ -13,7 +13,10 @@ import contextlib
 import datetime as dt
 import json
 import multiprocessing
+import os
+import select
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -141,11 +144,16 @@ def parse_stream(
     """
     stream = iter(files)
     early = workers > 0 and expected is not None and expected > min_files
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context()) if early else None
-    # Starting the fork server blocks until it has loaded the parser: a thread waits for
-    # that while this one parses the first files.
-    starter = threading.Thread(target=_start_workers, args=(pool, workers)) if pool else None
-    if starter is not None:
+    pool = _pool(workers) if early else None
+    starter = None
+    if pool is not None and _forks(pool):
+        # Forked workers are ready at once: every file goes to them.
+        yield from _parse_in_pool(stream, fmt, pool, in_flight, chunk_files)
+        return
+    if pool is not None:
+        # Starting the fork server blocks until it has loaded the parser: a thread waits for
+        # that while this one parses the first files.
+        starter = threading.Thread(target=_start_workers, args=(pool, workers))
         starter.start()
     try:
         for count, (key, name, data) in enumerate(stream, start=1):
@@ -155,7 +163,7 @@ def parse_stream(
         else:
             return
         if pool is None:
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+            pool = _pool(workers)
         yield from _parse_in_pool(stream, fmt, pool, in_flight, chunk_files)
     finally:
         if starter is not None:
@@ -211,9 +219,58 @@ def _done(keys: list[T], future: Future[list[Parsed]]) -> Iterator[tuple[T, Pars
     yield from zip(keys, future.result(), strict=True)
 
 
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_context(),
+        initializer=_watch_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+PARENT_CHECK_SECONDS = 1.0
+
+
+def _watch_parent(pid: int) -> None:
+    """In each worker: exit once the importing process is gone. A killed import (SIGKILL,
+    an OOM kill, a web server worker killed on timeout) cannot stop its workers, and they
+    would wait for work forever."""
+    threading.Thread(target=_exit_when_gone, args=(pid,), daemon=True, name="watch").start()
+
+
+def _exit_when_gone(pid: int) -> None:
+    try:
+        handle = os.pidfd_open(pid)  # readable once the process has ended (Linux 5.3+)
+    except (AttributeError, OSError):
+        handle = None
+    if handle is not None:
+        select.select([handle], [], [])
+        os._exit(1)
+    while _alive(pid):  # pragma: no cover - kernels without pidfd
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)  # pragma: no cover
+
+
+def _alive(pid: int) -> bool:  # pragma: no cover - kernels without pidfd
+    try:
+        os.kill(pid, 0)
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except (ProcessLookupError, PermissionError, FileNotFoundError):
+        return False
+
+
 def _context() -> multiprocessing.context.BaseContext:
-    # A fork server: workers start from a clean process that has loaded only the parser,
-    # not from a copy of this one (a web server's threads, open database connections).
+    """Fork when this process runs one thread (the import command): the workers start at
+    once, sharing the parser this process has loaded. Otherwise (a web server's threads) a
+    fork server: workers start from a clean process that has loaded only the parser, not
+    from a copy of one whose other threads may hold locks."""
+    if threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
     return context
+
+
+def _forks(pool: ProcessPoolExecutor) -> bool:
+    return pool._mp_context.get_start_method() == "fork"  # type: ignore[attr-defined]

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytest_django.fixtures import Settings
 
+from annotate.importers import pool
 from annotate.importers.base import Rejection
 from annotate.importers.pool import parse_stream, storable
 from annotate.importers.read import read_file
@@ -110,10 +117,15 @@ def seed_files() -> list[tuple[str, str, bytes | Rejection]]:
 
 
 @pytest.mark.parametrize("expected", [None, 16], ids=["workers-after-inline", "workers-at-once"])
+@pytest.mark.parametrize("threaded", [False, True], ids=["forked", "fork-server"])
 def test_the_stream_yields_worker_results_in_input_order_as_read_file_parses_them(
-    expected: int | None,
+    expected: int | None, threaded: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     files = seed_files() * 3 + [("bad", "bad.txt", Rejection(file="bad.txt", reason="unreadable"))]
+    # One thread (the import command) forks its workers; with other threads alive (a web
+    # server, or this test process after some other tests) they come from the fork server.
+    monkeypatch.setattr(pool.threading, "active_count", lambda: 2 if threaded else 1)
+    assert pool._context().get_start_method() == ("forkserver" if threaded else "fork")
 
     results = list(
         parse_stream(
@@ -160,3 +172,53 @@ def test_a_rejection_survives_the_trip_from_a_worker_process() -> None:
     assert results[0] == Rejection(
         file="x.txt", reason="binary file (it contains NUL bytes); expected UTF-8 text"
     )
+
+
+KILLED_PARENT = """
+import multiprocessing, sys, threading, time
+from annotate.importers.pool import parse_stream
+if __name__ == "__main__":
+    if sys.argv[1] == "fork-server":  # another thread alive: workers come from the fork server
+        threading.Thread(target=threading.Event().wait, daemon=True).start()
+    seed = open(sys.argv[2], "rb").read()
+    files = ((n, f"{n}.txt", seed + str(n).encode()) for n in range(100_000))
+    for i, _ in enumerate(parse_stream(files, fmt="auto", workers=2, min_files=1, in_flight=4)):
+        if i == 60:
+            print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+            time.sleep(120)
+"""
+
+
+def _ended(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"  # ended, not yet reaped
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.parametrize("threaded", [False, True], ids=["forked", "fork-server"])
+def test_workers_exit_when_the_importing_process_is_killed(threaded: bool) -> None:
+    seed = str(sorted(SEEDS.glob("*.txt"))[0])
+    mode = "fork-server" if threaded else "forked"
+    root = Path(__file__).resolve().parents[2]
+    importing = subprocess.Popen(
+        [sys.executable, "-c", KILLED_PARENT, mode, seed], cwd=root, stdout=subprocess.PIPE
+    )
+    children: list[int] = []
+    try:
+        assert importing.stdout is not None
+        children = [int(pid) for pid in importing.stdout.readline().split()]
+        assert children, "the import started no worker"
+        os.kill(importing.pid, signal.SIGKILL)
+        importing.wait()
+        deadline = time.monotonic() + 20
+        while not all(_ended(pid) for pid in children) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [pid for pid in children if not _ended(pid)] == []
+    finally:
+        importing.kill()
+        importing.wait()
+        for pid in children:  # when the test failed: no worker outlives it
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)

@@ -59,7 +59,7 @@ class Command(BaseCommand):
         project = self._project(options["project"])
         paths: list[str] = options["paths"]
         total = import_count_paths(paths)
-        with tqdm(
+        with _Bar(
             total=total,
             unit="file",
             file=sys.stderr,
@@ -96,6 +96,12 @@ class Command(BaseCommand):
         except Project.DoesNotExist:
             known = ", ".join(Project.objects.values_list("slug", flat=True)) or "none"
             raise CommandError(f"No project '{slug}'. Known projects: {known}.") from None
+
+
+class _Bar(tqdm):  # type: ignore[type-arg]
+    # No monitor thread: a process with one thread starts the parser's workers by forking
+    # (annotate.importers.pool), at once and sharing what this one has loaded.
+    monitor_interval = 0
 
 
 def summary(batch: ImportBatch) -> str:
