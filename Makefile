@@ -33,7 +33,7 @@ help:
 	@echo "make lint              ruff check + ruff format --check"
 	@echo "make format            ruff format + ruff check --fix"
 	@echo "make migrations-check  fail if a model change has no migration"
-	@echo "make bench             run every bench/*.py"
+	@echo "make bench             run every bench/*.py (bench/_*.py are shared helpers)"
 
 $(PY):
 	@test -n "$(BOOT_PYTHON)" || { echo "Python 3.11 not found (python3.11 or python3)"; exit 1; }
@@ -94,6 +94,7 @@ migrations-check: install
 bench: install-dev
 	@ran=0; for script in bench/*.py; do \
 	  [ -e "$$script" ] || continue; \
+	  case "$$script" in bench/_*) continue;; esac; \
 	  echo "== $$script"; \
 	  DJANGO_SETTINGS_MODULE=config.settings PYTHONPATH=$(CURDIR) $(PY) "$$script" || exit 1; \
 	  ran=$$((ran + 1)); \

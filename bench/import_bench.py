@@ -37,6 +37,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _proctree import descendants  # bench/, the script's own folder
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 PG_DATABASE = "crosscheck_bench"
@@ -190,7 +192,7 @@ class _WorkerWatch:
 
     def _sample(self) -> None:
         ticks = os.sysconf("SC_CLK_TCK")
-        for pid in _descendants(os.getpid()):
+        for pid in descendants(os.getpid()):
             try:
                 with open(f"/proc/{pid}/stat") as handle:
                     fields = handle.read().rsplit(")", 1)[1].split()
@@ -203,23 +205,6 @@ class _WorkerWatch:
             for line in status.splitlines():
                 if line.startswith("VmHWM:"):
                     self.peak_kb[pid] = int(line.split()[1])
-
-
-def _descendants(pid: int) -> list[int]:
-    found: list[int] = []
-    try:
-        threads = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return found
-    for thread in threads:
-        try:
-            with open(f"/proc/{pid}/task/{thread}/children") as handle:
-                children = [int(c) for c in handle.read().split()]
-        except OSError:
-            continue
-        for child in children:
-            found += [child, *_descendants(child)]
-    return found
 
 
 def fresh_database(db: str, workdir: Path) -> dict[str, str]:

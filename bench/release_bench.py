@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _proctree import descendants  # bench/, the script's own folder
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -148,27 +150,15 @@ def _articles(rng, project, sources, first, count, words, published):  # type: i
     return created
 
 
-def _descendants(pid: int) -> list[int]:
-    found = []
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children") as f:
-                for child in map(int, f.read().split()):
-                    found += [child, *_descendants(child)]
-    except OSError:
-        pass  # it has just ended
-    return found
-
-
 def _tree_pss_kb(pid: int) -> int:
     """PSS (kB) summed over the processes below `pid` (the launcher's: the release's)."""
     total = 0
-    for child in _descendants(pid):
+    for child in descendants(pid):
         try:
             with open(f"/proc/{child}/smaps_rollup") as f:
                 total += sum(int(line.split()[1]) for line in f if line.startswith("Pss:"))
         except OSError:
-            pass
+            continue  # it has just ended
     return total
 
 

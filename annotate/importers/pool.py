@@ -9,7 +9,6 @@ flat however many files come.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import multiprocessing
@@ -137,46 +136,22 @@ def parse_stream(
 
     `key` travels with each file and stays in this process (it need not pickle). The
     first `min_files` files are parsed inline, as they come; the rest, if any and if
-    there are `workers`, in worker processes. When the caller `expected` that many files
-    or more, the workers start at once, while the first files are parsed inline, instead
-    of after them. If `files` fails, the files before the failure are still yielded, then
-    the error is raised.
+    there are `workers`, in worker processes. When the caller `expected` more files than
+    that and the workers fork (`_context`), they start at once and take every file. If
+    `files` fails, the files before the failure are still yielded, then the error is raised.
     """
     stream = iter(files)
-    early = workers > 0 and expected is not None and expected > min_files
-    pool = _pool(workers) if early else None
-    starter = None
-    if pool is not None and _forks(pool):
+    if workers > 0 and expected is not None and expected > min_files and _forking():
         # Forked workers are ready at once: every file goes to them.
-        yield from _parse_in_pool(stream, fmt, pool, in_flight, chunk_files)
+        yield from _parse_in_pool(stream, fmt, _pool(workers), in_flight, chunk_files)
         return
-    if pool is not None:
-        # Starting the fork server blocks until it has loaded the parser: a thread waits for
-        # that while this one parses the first files.
-        starter = threading.Thread(target=_start_workers, args=(pool, workers))
-        starter.start()
-    try:
-        for count, (key, name, data) in enumerate(stream, start=1):
-            yield key, _parse(name, data, fmt)
-            if workers > 0 and count >= min_files:
-                break
-        else:
-            return
-        if pool is None:
-            pool = _pool(workers)
-        yield from _parse_in_pool(stream, fmt, pool, in_flight, chunk_files)
-    finally:
-        if starter is not None:
-            starter.join()
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _start_workers(pool: ProcessPoolExecutor, workers: int) -> None:
-    # Workers start on demand, one per task waiting for a free one: one small task each.
-    with contextlib.suppress(RuntimeError):  # the import already ended and shut the pool
-        for _ in range(workers):
-            pool.submit(int)
+    for count, (key, name, data) in enumerate(stream, start=1):
+        yield key, _parse(name, data, fmt)
+        if workers > 0 and count >= min_files:
+            break
+    else:
+        return
+    yield from _parse_in_pool(stream, fmt, _pool(workers), in_flight, chunk_files)
 
 
 def _parse_in_pool(
@@ -260,17 +235,17 @@ def _alive(pid: int) -> bool:  # pragma: no cover - kernels without pidfd
         return False
 
 
+def _forking() -> bool:
+    return threading.active_count() == 1
+
+
 def _context() -> multiprocessing.context.BaseContext:
     """Fork when this process runs one thread (the import command): the workers start at
     once, sharing the parser this process has loaded. Otherwise (a web server's threads) a
     fork server: workers start from a clean process that has loaded only the parser, not
     from a copy of one whose other threads may hold locks."""
-    if threading.active_count() == 1:
+    if _forking():
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
     return context
-
-
-def _forks(pool: ProcessPoolExecutor) -> bool:
-    return pool._mp_context.get_start_method() == "fork"  # type: ignore[attr-defined]
