@@ -336,10 +336,11 @@ class _Run:
         sources = _sources_for(new, override=batch.source_override)
         rows = [_article_row(n, batch=batch, source=sources.get(_outlet(n, batch))) for n in new]
         encoded = ("languages", "metadata")  # JSON text from the parser, stored as it is
+        options: dict[str, Any] = {"encoded_json": encoded, "utf8": _UTF8_COLUMNS}
         if connections[router.db_for_write(Article)].features.can_return_rows_from_bulk_insert:
-            inserted = _insert_rows(Article, rows, ("id", "content_hash"), encoded_json=encoded)
+            inserted = _insert_rows(Article, rows, ("id", "content_hash"), **options)
         else:  # SQLite before 3.35 has no RETURNING: look the new rows up by their hashes
-            _insert_rows(Article, rows, encoded_json=encoded)
+            _insert_rows(Article, rows, **options)
             hashes = [n.hash for n in new]
             inserted = [
                 (pk, digest)
@@ -552,8 +553,8 @@ def _article_row(item: _New, *, batch: ImportBatch, source: Source | None) -> di
         "title": parsed.title[:1000],
         "published_on": parsed.published_on,
         "languages": parsed.languages_json,
-        "raw_text": parsed.raw_text,
-        "text": parsed.text,
+        "raw_text": parsed.raw_utf8,
+        "text": parsed.text_utf8,
         "content_hash": item.hash,
         "simhash": item.simhash,
         "simhash_band0": item.bands[0],
@@ -568,8 +569,12 @@ def _article_row(item: _New, *, batch: ImportBatch, source: Source | None) -> di
     }
 
 
+# Article columns whose values come as UTF-8 bytes from the parser (`Storable`).
+_UTF8_COLUMNS = ("raw_text", "text", "metadata")
+
+
 # Field types whose Python values (str, int, None) go to the database unchanged.
-_AS_IS = {
+_AS_IS_TYPES = {
     "AutoField",
     "BigAutoField",
     "BigIntegerField",
@@ -593,6 +598,7 @@ def _insert_rows(
     returning: Sequence[str] = (),
     *,
     encoded_json: Sequence[str] = (),
+    utf8: Sequence[str] = (),
 ) -> list[tuple[Any, ...]]:
     """Insert `rows` (values by attribute name; defaults for the rest) in few statements.
 
@@ -600,6 +606,9 @@ def _insert_rows(
     preparing every value through its field: only values that need converting (JSON,
     dates) go through `get_db_prep_save`; strings and integers are passed as they are, and
     so are the JSON fields named in `encoded_json`, whose values are JSON text already.
+    The text fields named in `utf8` come as UTF-8 bytes: SQLite stores them without
+    decoding (a BLOB cast to TEXT is read in the database's encoding, UTF-8), other
+    databases get them decoded.
     Returns the `returning` columns of each row inserted, in no particular order.
     """
     if not rows:
@@ -619,8 +628,11 @@ def _insert_rows(
     unknown = set().union(*rows) - {f.attname for f in fields}
     if unknown:
         raise ValueError(f"{model.__name__} has no fields {sorted(unknown)}")
+    sqlite = connection.vendor == "sqlite"
+    decode = set() if sqlite else set(utf8)
+    # (index, name, the field where its value needs converting, else None: as it is)
     given = [
-        (i, f, f.get_internal_type() in _AS_IS or f.attname in encoded_json)
+        (i, f.attname, None if _as_is(f, encoded_json, utf8) else f)
         for i, f in enumerate(fields)
         if f.attname in rows[0]
     ]
@@ -628,9 +640,7 @@ def _insert_rows(
     columns = ", ".join(quote(f.column) for f in fields)
     suffix = f" RETURNING {', '.join(quote(c) for c in returning)}" if returning else ""
     per_statement = max(1, min(_ROWS_PER_INSERT, _max_params(connection) // len(fields)))
-    # JSON text goes into a jsonb column through a cast on PostgreSQL; SQLite stores text.
-    as_json = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
-    one = "(" + ", ".join(as_json if f.attname in encoded_json else "%s" for f in fields) + ")"
+    one = "(" + ", ".join(_placeholder(f.attname, sqlite, encoded_json, utf8) for f in fields) + ")"
     found: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         for start, end in _statement_bounds(len(rows), per_statement):
@@ -638,15 +648,34 @@ def _insert_rows(
             params: list[Any] = []
             for row in chunk:
                 values = list(defaults)
-                for i, f, as_is in given:
-                    value = row[f.attname]
-                    values[i] = value if as_is else f.get_db_prep_save(value, connection=connection)
+                for i, name, field in given:
+                    value = row[name]
+                    if field is not None:  # a value the field converts
+                        value = field.get_db_prep_save(value, connection=connection)
+                    elif name in decode:
+                        value = value.decode("utf-8")
+                    values[i] = value
                 params.extend(values)
             sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "
             cursor.execute(sql + ", ".join([one] * len(chunk)) + suffix, params)
             if returning:
                 found.extend(tuple(r) for r in cursor.fetchall())
     return found
+
+
+def _as_is(field: models.Field[Any, Any], encoded_json: Sequence[str], utf8: Sequence[str]) -> bool:
+    return (
+        field.get_internal_type() in _AS_IS_TYPES
+        or field.attname in encoded_json
+        or field.attname in utf8
+    )
+
+
+def _placeholder(name: str, sqlite: bool, encoded_json: Sequence[str], utf8: Sequence[str]) -> str:
+    if sqlite:
+        return "CAST(%s AS TEXT)" if name in utf8 else "%s"
+    # JSON text goes into a jsonb column through a cast on PostgreSQL.
+    return "%s::jsonb" if name in encoded_json else "%s"
 
 
 def _statement_bounds(count: int, per_statement: int) -> Iterator[tuple[int, int]]:

@@ -364,3 +364,47 @@ def test_batches_of_every_size_compile_a_few_statement_shapes_not_one_each(
     # Padded to powers of two (5 to 11 values: 8 or 16) and split into powers of two.
     assert (len(lookups), len(hashes)) == (2, 2)
     assert len(inserts) <= 4
+
+
+def test_texts_go_in_as_utf8_and_come_back_as_the_same_text(
+    project: Project, tmp_path: Path
+) -> None:
+    # The parser hands raw text, text and metadata over as UTF-8 bytes; SQLite stores them
+    # without decoding (a BLOB cast to TEXT), PostgreSQL gets them decoded. Either way the
+    # columns hold text, equal to what was parsed, astral characters and all.
+    body = "Министр 🇸🇾 встретился с مرهف أبو قصرة 𝔸.\n\nВторой абзац — «цитата»."
+    path = write_jsonl(tmp_path / "a.jsonl", [{"text": body, "title": "Т"}])
+
+    batch = run(project, path)
+
+    assert batch.created_count == 1
+    article = Article.objects.get()
+    assert article.raw_text == body
+    assert article.text == body
+    assert article.metadata["paragraphs"][1]["start"] == body.index("Второй")
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT typeof(raw_text), typeof(text), typeof(metadata), length(text) "
+                "FROM annotate_article"
+            )
+            assert cursor.fetchone() == ("text", "text", "text", len(body))
+        cursor.execute(
+            "SELECT id FROM annotate_article WHERE text LIKE %s", ["%" + "أبو قصرة" + "%"]
+        )
+        assert cursor.fetchone() == (article.pk,)
+
+
+def test_a_label_studio_export_with_an_integer_past_64_bits_keeps_it(
+    project: Project, tmp_path: Path
+) -> None:
+    # orjson encodes the metadata and refuses integers past 64 bits; json takes over there.
+    huge = 2**70 + 1
+    tasks = [{"data": {"text": "Статья."}, "annotations": [{"id": huge, "result": []}]}]
+    (tmp_path / "a.json").write_text(json.dumps(tasks), "utf-8")
+
+    batch = run(project, tmp_path)
+
+    assert (batch.created_count, batch.rejected_count) == (1, 0)
+    annotations = Article.objects.get().metadata["label_studio"]["annotations"]
+    assert annotations == [{"id": huge, "result": []}]
