@@ -48,3 +48,5 @@ class ParsedArticle:
     simhash: int | None = None
     # Label Studio exports: the task's annotations and predictions as given.
     label_studio: dict[str, Any] | None = None
+    # `raw_text` is the whole file, decoded (the seed format): its UTF-8 is the file's bytes.
+    raw_is_file: bool = False

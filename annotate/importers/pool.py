@@ -9,6 +9,7 @@ flat however many files come.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 import json
@@ -44,9 +45,11 @@ class Storable(NamedTuple):
     The large columns (raw text, text, metadata) are UTF-8 bytes: the worker encodes the
     text once (for the content hash too), the importing process passes the bytes on to the
     database as they are (`annotate.services.imports._insert_rows`), and neither pickling
-    nor the database driver converts them again."""
+    nor the database driver converts them again. A raw text that is its whole file (the
+    seed format) is that file's bytes: a worker leaves it out (None) and `parse_stream`
+    puts back the bytes the importing process read, so it never crosses a pipe."""
 
-    raw_utf8: bytes
+    raw_utf8: bytes | None
     text_utf8: bytes
     title: str
     url: str
@@ -63,13 +66,19 @@ class Storable(NamedTuple):
     simhash: int
 
 
-def storable(article: ParsedArticle) -> Storable:
+def storable(article: ParsedArticle, data: bytes | None) -> Storable:
+    """`article` to store; `data`, the bytes of its file, for a raw text that is the whole
+    file (None: leave such a raw text out, for the caller to put back)."""
     metadata = article.metadata
     if article.label_studio:
         metadata = {**metadata, "label_studio": article.label_studio}
     text_utf8 = article.text.encode("utf-8")
+    if not article.raw_is_file:
+        raw_utf8: bytes | None = article.raw_text.encode("utf-8")
+    else:
+        raw_utf8 = None if data is None else _file_text(data)
     return Storable(
-        raw_utf8=article.raw_text.encode("utf-8"),
+        raw_utf8=raw_utf8,
         text_utf8=text_utf8,
         title=article.title,
         url=article.url,
@@ -86,6 +95,11 @@ def storable(article: ParsedArticle) -> Storable:
         content_hash=hashlib.sha256(text_utf8).hexdigest(),
         simhash=article.simhash if article.simhash is not None else simhash(article.text),
     )
+
+
+def _file_text(data: bytes) -> bytes:
+    """The UTF-8 of a file's text as `read.decode` reads it ("utf-8-sig": less one BOM)."""
+    return data[3:] if data.startswith(codecs.BOM_UTF8) else data
 
 
 def json_utf8(value: Any) -> bytes:
@@ -129,17 +143,18 @@ def check_storable(article: ParsedArticle, *, name: str) -> None:
 Parsed = list[Storable] | Rejection
 
 
-def _parse(name: str, data: bytes | Rejection, fmt: str) -> Parsed:
+def _parse(name: str, data: bytes | Rejection, fmt: str, *, worker: bool = False) -> Parsed:
     if isinstance(data, Rejection):
         return data
     try:
-        return [storable(article) for article in parse_file(name, data, fmt=fmt)]
+        articles = parse_file(name, data, fmt=fmt)
     except Rejection as rejection:
         return rejection
+    return [storable(article, None if worker else data) for article in articles]
 
 
 def _parse_chunk(chunk: list[tuple[str, bytes | Rejection]], fmt: str) -> list[Parsed]:
-    return [_parse(name, data, fmt) for name, data in chunk]
+    return [_parse(name, data, fmt, worker=True) for name, data in chunk]
 
 
 def parse_stream(
@@ -181,11 +196,11 @@ def _parse_in_pool(
     in_flight: int,
     chunk_files: int,
 ) -> Iterator[tuple[T, Parsed]]:
-    pending: deque[tuple[list[T], Future[list[Parsed]]]] = deque()
+    pending: deque[tuple[list[tuple[T, bytes | Rejection]], Future[list[Parsed]]]] = deque()
 
     def submit(chunk: list[tuple[T, str, bytes | Rejection]]) -> None:
-        keys = [key for key, _, _ in chunk]
-        pending.append((keys, pool.submit(_parse_chunk, [(n, d) for _, n, d in chunk], fmt)))
+        kept = [(key, data) for key, _, data in chunk]
+        pending.append((kept, pool.submit(_parse_chunk, [(n, d) for _, n, d in chunk], fmt)))
 
     try:
         chunk: list[tuple[T, str, bytes | Rejection]] = []
@@ -210,8 +225,20 @@ def _parse_in_pool(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _done(keys: list[T], future: Future[list[Parsed]]) -> Iterator[tuple[T, Parsed]]:
-    yield from zip(keys, future.result(), strict=True)
+def _done(
+    kept: list[tuple[T, bytes | Rejection]], future: Future[list[Parsed]]
+) -> Iterator[tuple[T, Parsed]]:
+    for (key, data), parsed in zip(kept, future.result(), strict=True):
+        if not isinstance(parsed, Rejection) and isinstance(data, bytes):
+            parsed = [_with_raw(article, data) for article in parsed]
+        yield key, parsed
+
+
+def _with_raw(article: Storable, data: bytes) -> Storable:
+    """A worker's article with the raw text it left out: its file's bytes, kept here."""
+    if article.raw_utf8 is not None:
+        return article
+    return article._replace(raw_utf8=_file_text(data))
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:

@@ -84,6 +84,7 @@ def decode(name: str, data: bytes) -> str:
 
 def _seed(name: str, text: str) -> ParsedArticle:
     article = build_article(raw=text, file=name, seed_header=True)
+    article.raw_is_file = True
     if not article.text:
         raise Rejection(name, "no article text left after removing metadata lines")
     return article

@@ -64,12 +64,15 @@ def a_folder_of_every_kind(folder: Path) -> Path:
         "utf-8",
     )
     (folder / "table.csv").write_text('text,title\n"Some text, with a comma",A title\n', "utf-8")
+    # A byte order mark: the raw text (which a worker leaves to the importing process to
+    # put back from the bytes it read) is the file less the mark, as decoding reads it.
+    (folder / "zz-bom.txt").write_bytes(b"\xef\xbb\xbf" + "Москва, 28 октября.\n".encode() * 3)
     return folder
 
 
 def import_with(project: Project, folder: Path, settings: Settings, workers: int) -> ImportBatch:
     settings.CROSSCHECK_IMPORT_WORKERS = workers
-    settings.CROSSCHECK_IMPORT_PARALLEL_FROM = 3  # the rest of the 12 files go to workers
+    settings.CROSSCHECK_IMPORT_PARALLEL_FROM = 3  # the rest of the 13 files go to workers
     settings.CROSSCHECK_IMPORT_BATCH_SIZE = 4
     return import_run(project=project, inputs=import_inputs_from_paths([folder]))
 
@@ -92,7 +95,7 @@ def test_a_parallel_import_stores_what_an_inline_import_stores_in_the_same_order
     assert stored(parallel_project) == stored(inline_project)
     counts = ("file_count", "created_count", "skipped_count", "rejected_count")
     assert [getattr(parallel, c) for c in counts] == [getattr(inline, c) for c in counts]
-    assert (parallel.file_count, parallel.skipped_count, parallel.rejected_count) == (12, 1, 3)
+    assert (parallel.file_count, parallel.skipped_count, parallel.rejected_count) == (13, 1, 3)
     assert parallel.near_duplicate_count == inline.near_duplicate_count == 1
     near = Article.objects.get(project=parallel_project, source_file=str(folder / "near.txt"))
     assert near.near_duplicate_of is not None
@@ -109,7 +112,9 @@ def test_a_parallel_import_stores_what_an_inline_import_stores_in_the_same_order
     # Articles are stored in file order (the folder walk's: sorted), whoever parsed them.
     files = [Path(f).name for f, *_ in stored(parallel_project)]
     assert files == sorted(files)
-    assert len(files) == 12 - 1 - 3 + 1  # two articles in records.jsonl
+    assert len(files) == 13 - 1 - 3 + 1  # two articles in records.jsonl
+    bom = Article.objects.get(project=parallel_project, source_file=str(folder / "zz-bom.txt"))
+    assert bom.raw_text == "Москва, 28 октября.\n" * 3
 
 
 def seed_files() -> list[tuple[str, str, bytes | Rejection]]:
@@ -141,7 +146,7 @@ def test_the_stream_yields_worker_results_in_input_order_as_read_file_parses_the
 
     assert [key for key, _ in results] == [key for key, _, _ in files]
     for (_, name, data), (_, parsed) in zip(files[:-1], results[:-1], strict=True):
-        assert parsed == [storable(a) for a in read_file(name, data)]  # type: ignore[arg-type]
+        assert parsed == [storable(a, data) for a in read_file(name, data)]  # type: ignore[arg-type]
     assert results[-1][1] == Rejection(file="bad.txt", reason="unreadable")
 
 
