@@ -59,11 +59,8 @@ def simhash_of_hashes(hashes: np.ndarray) -> int:
     """SimHash of the tokens whose `token_hashes` these are."""
     if not len(hashes):
         return 0
-    if len(hashes) >= 3:
-        with np.errstate(over="ignore"):
-            features = hashes[:-2] * _P1 + hashes[1:-1] * _P2 + hashes[2:]
-    else:
-        features = hashes
+    # Array arithmetic wraps at 64 bits without a warning (numpy warns on scalars only).
+    features = hashes[:-2] * _P1 + hashes[1:-1] * _P2 + hashes[2:] if len(hashes) >= 3 else hashes
     ones = _bit_counts(features)
     # Byte i, bit j of the little-endian view is bit 8*i + j of the integer.
     mask = ones * 2 > len(features)

@@ -86,7 +86,7 @@ def storable(article: ParsedArticle, data: bytes | None) -> Storable:
         outlet=article.outlet,
         outlet_domain=article.outlet_domain,
         outlet_kind=article.outlet_kind,
-        languages_json=json.dumps(list(article.languages), ensure_ascii=False),
+        languages_json=orjson.dumps(list(article.languages)).decode(),
         external_id=article.external_id,
         file=article.file,
         line=article.line,
@@ -238,7 +238,7 @@ def _with_raw(article: Storable, data: bytes) -> Storable:
     """A worker's article with the raw text it left out: its file's bytes, kept here."""
     if article.raw_utf8 is not None:
         return article
-    return article._replace(raw_utf8=_file_text(data))
+    return Storable(_file_text(data), *article[1:])  # raw_utf8 is the first field
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:

@@ -15,6 +15,7 @@ import io
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import HealthCheck, event, example, given, settings
@@ -22,6 +23,7 @@ from hypothesis import strategies as st
 from pytest_django.fixtures import Settings
 
 from annotate.importers.base import ParsedArticle, Rejection
+from annotate.importers.outlets import domain_of
 from annotate.importers.read import read_file
 from annotate.models import Article, ImportBatch, ImportRejection, Project, Task
 from annotate.services.imports import ImportInput, import_run
@@ -359,3 +361,25 @@ def test_a_surrogate_pair_escape_in_json_is_one_character_and_imports(
 
     assert (batch.created_count, batch.rejected_count) == (1, 0)
     assert Article.objects.get(import_batch=batch).text == "Smile \U0001f600 please, an article."
+
+
+_URL_PARTS = st.sampled_from(
+    ["http://", "https://", "HTTPS://", "ftp://", "www.", "Example", "ria", ".ru", ".COM", "-",
+     ":8080", ":", "/", "?q=1", "#top", "@", "user:pw@", "[::1]", "%41", "\u0440\u0444", "\n",
+     "\t", " ", "_", "1"]
+)  # fmt: skip
+
+
+@given(st.lists(_URL_PARTS, max_size=8).map("".join))
+@example("https://www.RIA.ru/20251028/syria.html")
+@example("http://user@evil.example@ria.ru/")
+@example("https://ria.ru\n")
+def test_the_domain_of_a_url_is_urlsplits_host_without_www(url: str) -> None:
+    # domain_of takes a regex shortcut for plain hosts; it must agree with urlsplit.
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError as refused:  # urlsplit refuses some (an unclosed "[" host): so must we
+        with pytest.raises(ValueError, match=str(refused)):
+            domain_of(url)
+        return
+    assert domain_of(url) == (host[4:] if host.startswith("www.") else host)
