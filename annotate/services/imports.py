@@ -110,7 +110,9 @@ def _walk_folder(folder: str) -> Iterator[str]:
 
 def _opener(path: str) -> Callable[[], BinaryIO]:
     def open_file() -> BinaryIO:
-        return open(path, "rb")  # noqa: SIM115 - the caller closes it
+        # Unbuffered: `_read_bytes` reads the whole file in one call, which a buffer would
+        # split into 4 KB reads (and opening one would ask whether the file is a terminal).
+        return open(path, "rb", buffering=0)  # noqa: SIM115 - the caller closes it
 
     return open_file
 
@@ -417,13 +419,25 @@ def _read_bytes(item: ImportInput) -> bytes:
         with item.open() as handle:
             # One byte past the size tells a file that grew (or lied about its size); then
             # read on, to one byte past the limit. (read(n) allocates n bytes up front.)
-            data = handle.read(item.size + 1)
+            data = _read_up_to(handle, item.size + 1)
             if len(data) > item.size:
-                data += handle.read(limit + 1 - len(data))
+                data += _read_up_to(handle, limit + 1 - len(data))
     except OSError as exc:
         raise Rejection(file=item.name, reason=f"cannot be read: {exc.strerror or exc}") from exc
     if len(data) > limit:
         raise Rejection(file=item.name, reason=_too_big(len(data), limit))
+    return data
+
+
+def _read_up_to(handle: BinaryIO, size: int) -> bytes:
+    """`size` bytes, or fewer at the end of the file: an unbuffered read may return less
+    than it was asked for before the end (a pipe, some network file systems)."""
+    data = handle.read(size)
+    while len(data) < size:
+        more = handle.read(size - len(data))
+        if not more:
+            break
+        data += more
     return data
 
 

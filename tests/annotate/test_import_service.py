@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -408,3 +410,41 @@ def test_a_label_studio_export_with_an_integer_past_64_bits_keeps_it(
     assert (batch.created_count, batch.rejected_count) == (1, 0)
     annotations = Article.objects.get().metadata["label_studio"]["annotations"]
     assert annotations == [{"id": huge, "result": []}]
+
+
+def test_it_reads_a_file_whole_when_each_read_returns_only_part_of_it(project: Project) -> None:
+    # Files are read unbuffered, in one call where the system allows; a pipe (like some
+    # network file systems) hands over at most 64 KB a call, and the rest must follow.
+    body = "\n\n".join(f"Абзац {i}: министры обороны встретились в Москве." for i in range(4000))
+    data = body.encode("utf-8")
+    assert len(data) > 4 * 65536
+    read_end, write_end = os.pipe()
+    writer = threading.Thread(target=lambda: (os.write(write_end, data), os.close(write_end)))
+    writer.start()
+    piped = ImportInput(
+        name="piped.txt", size=len(data), open=lambda: os.fdopen(read_end, "rb", buffering=0)
+    )
+
+    batch = import_run(project=project, inputs=[piped])
+    writer.join()
+
+    assert (batch.created_count, batch.rejected_count) == (1, 0)
+    assert Article.objects.get().raw_text == body
+
+
+def test_it_reads_past_the_size_it_was_told_when_the_file_grew(
+    project: Project, tmp_path: Path, settings: Settings
+) -> None:
+    settings.CROSSCHECK_IMPORT_MAX_BYTES = 10_000
+    path = tmp_path / "growing.txt"
+    path.write_text("Первый абзац.\n\nВторой абзац, дописанный позже.", "utf-8")
+    told = len("Первый абзац.".encode())  # the size a listing saw before the file grew
+
+    grown = ImportInput(name=str(path), size=told, open=imports._opener(str(path)))
+    batch = import_run(project=project, inputs=[grown])
+
+    assert batch.created_count == 1
+    assert Article.objects.get().text.endswith("дописанный позже.")
+    path.write_bytes(b"x" * 10_001)  # and past the limit: rejected, not cut short
+    again = import_run(project=project, inputs=[ImportInput(str(path), 5, grown.open)])
+    assert "over the import limit of 10,000 bytes" in again.rejections.get().reason
