@@ -48,6 +48,8 @@ MAX_OVERLAP = 20
 # Two texts whose SimHashes differ in at most this many bits tell the same story.
 NEAR_DUPLICATE_BITS = 3
 PATHS_KEPT = 20
+# Chunks of CHUNK_FILES files queued or parsing per worker process (about 13 MB in all).
+IN_FLIGHT_PER_WORKER = 12
 # Bound on the parameters of one lookup query (SQLite allows 32766, PostgreSQL 65535).
 LOOKUP_CHUNK = 900
 INTERRUPTED = (
@@ -396,8 +398,10 @@ def _parsed(
         fmt=fmt,
         workers=workers,
         min_files=settings.CROSSCHECK_IMPORT_PARALLEL_FROM,
-        # Enough chunks in flight to keep the workers busy while a batch is stored.
-        in_flight=4 * workers,
+        # Enough chunks in flight to keep the workers busy while a batch is stored: storing
+        # 1,000 articles takes as long as the workers take to parse about 600, and with
+        # fewer queued (4 chunks a worker) they waited at every batch (docs/benchmarks.md).
+        in_flight=IN_FLIGHT_PER_WORKER * workers,
         expected=expected,
     )
 
