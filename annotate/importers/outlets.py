@@ -37,8 +37,9 @@ OUTLETS: tuple[Outlet, ...] = (
 _BY_ALIAS = {alias.casefold(): o for o in OUTLETS for alias in o.aliases}
 
 
-# A URL whose host is plain letters, digits, dots and hyphens, up to where urlsplit ends it.
-_PLAIN_HOST = re.compile(r"https?://([A-Za-z0-9.-]+)(?:[:/?#]|$)", re.IGNORECASE)
+# A URL whose whole network location is a plain host (letters, digits, dots, hyphens) and
+# perhaps a port: no user part ("user:pw@host"), where urlsplit's host is after the "@".
+_PLAIN_HOST = re.compile(r"https?://([A-Za-z0-9.-]+)(?::[0-9]*)?(?:[/?#]|$)", re.IGNORECASE)
 
 
 def domain_of(url: str) -> str:

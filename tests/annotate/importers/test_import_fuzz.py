@@ -373,6 +373,8 @@ _URL_PARTS = st.sampled_from(
 @given(st.lists(_URL_PARTS, max_size=8).map("".join))
 @example("https://www.RIA.ru/20251028/syria.html")
 @example("http://user@evil.example@ria.ru/")
+@example("http://user:pw@")
+@example("https://ria.ru:8080/a")
 @example("https://ria.ru\n")
 def test_the_domain_of_a_url_is_urlsplits_host_without_www(url: str) -> None:
     # domain_of takes a regex shortcut for plain hosts; it must agree with urlsplit.
