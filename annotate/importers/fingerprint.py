@@ -32,7 +32,12 @@ _P2 = np.uint64(0xC2B2AE3D27D4EB4F)
 
 def content_hash(text: str) -> str:
     """SHA-256 of the normalised text: equal texts are the same article, whatever the format."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return content_hash_utf8(text.encode("utf-8"))
+
+
+def content_hash_utf8(text_utf8: bytes) -> str:
+    """`content_hash` of the text whose UTF-8 this is (for a caller that encoded it anyway)."""
+    return hashlib.sha256(text_utf8).hexdigest()
 
 
 def simhash(text: str) -> int:

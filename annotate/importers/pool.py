@@ -9,9 +9,7 @@ flat however many files come.
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
-import hashlib
 import json
 import multiprocessing
 import os
@@ -26,8 +24,8 @@ from typing import Any, NamedTuple, TypeVar
 import orjson
 
 from annotate.importers.base import ParsedArticle, Rejection
-from annotate.importers.fingerprint import simhash
-from annotate.importers.read import read_file
+from annotate.importers.fingerprint import content_hash_utf8, simhash
+from annotate.importers.read import file_text_utf8, read_file
 
 T = TypeVar("T")
 
@@ -76,7 +74,7 @@ def storable(article: ParsedArticle, data: bytes | None) -> Storable:
     if not article.raw_is_file:
         raw_utf8: bytes | None = article.raw_text.encode("utf-8")
     else:
-        raw_utf8 = None if data is None else _file_text(data)
+        raw_utf8 = None if data is None else file_text_utf8(data)
     return Storable(
         raw_utf8=raw_utf8,
         text_utf8=text_utf8,
@@ -91,15 +89,9 @@ def storable(article: ParsedArticle, data: bytes | None) -> Storable:
         file=article.file,
         line=article.line,
         metadata_json=json_utf8(metadata),
-        # fingerprint.content_hash(text), from the bytes already encoded
-        content_hash=hashlib.sha256(text_utf8).hexdigest(),
+        content_hash=content_hash_utf8(text_utf8),
         simhash=article.simhash if article.simhash is not None else simhash(article.text),
     )
-
-
-def _file_text(data: bytes) -> bytes:
-    """The UTF-8 of a file's text as `read.decode` reads it ("utf-8-sig": less one BOM)."""
-    return data[3:] if data.startswith(codecs.BOM_UTF8) else data
 
 
 def json_utf8(value: Any) -> bytes:
@@ -238,7 +230,7 @@ def _with_raw(article: Storable, data: bytes) -> Storable:
     """A worker's article with the raw text it left out: its file's bytes, kept here."""
     if article.raw_utf8 is not None:
         return article
-    return Storable(_file_text(data), *article[1:])  # raw_utf8 is the first field
+    return Storable(file_text_utf8(data), *article[1:])  # raw_utf8 is the first field
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:

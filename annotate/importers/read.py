@@ -5,6 +5,7 @@ Formats: the loose seed text format, JSONL, CSV (pandas) and Label Studio task J
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -80,6 +81,11 @@ def decode(name: str, data: bytes) -> str:
     if not text.strip():
         raise Rejection(name, "empty file")
     return text
+
+
+def file_text_utf8(data: bytes) -> bytes:
+    """The UTF-8 of the text `decode` reads from `data` ("utf-8-sig": less one BOM)."""
+    return data[3:] if data.startswith(codecs.BOM_UTF8) else data
 
 
 def _seed(name: str, text: str) -> ParsedArticle:
